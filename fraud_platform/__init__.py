@@ -1,0 +1,1 @@
+"""Fraud detection and analytics platform: the Dagster code location and its shared library."""

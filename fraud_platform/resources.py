@@ -1,0 +1,57 @@
+"""The one place that turns settings (environment) into Dagster resources.
+
+Resource keys are the same in every profile; only their configuration differs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dagster as dg
+
+from fraud_platform.settings import KafkaSettings, Settings
+
+
+class KafkaResource(dg.ConfigurableResource):
+    """Connection settings for Kafka (local broker or Confluent Cloud over SASL_SSL)."""
+
+    bootstrap_servers: str
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = "PLAIN"
+    api_key: str = ""
+    api_secret: str = ""
+
+    def client_config(self) -> dict[str, str]:
+        return KafkaSettings(
+            bootstrap_servers=self.bootstrap_servers, security_protocol=self.security_protocol,
+            sasl_mechanism=self.sasl_mechanism, api_key=self.api_key, api_secret=self.api_secret,
+        ).client_config()
+
+    def describe_topics(self, timeout_s: float = 10) -> dict[str, int]:
+        """Topic name -> partition count, excluding internal topics."""
+        from confluent_kafka.admin import AdminClient
+
+        metadata = AdminClient(self.client_config()).list_topics(timeout=timeout_s)
+        return {name: len(t.partitions) for name, t in metadata.topics.items() if not name.startswith("__")}
+
+
+class ElasticsearchResource(dg.ConfigurableResource):
+    url: str
+
+    def client(self) -> Any:
+        from elasticsearch import Elasticsearch
+
+        return Elasticsearch(self.url, request_timeout=30)
+
+
+def build_resources(settings: Settings) -> dict[str, Any]:
+    k = settings.kafka
+    return {
+        "kafka": KafkaResource(
+            bootstrap_servers=k.bootstrap, security_protocol=k.security_protocol, sasl_mechanism=k.sasl_mechanism,
+            api_key=k.api_key,
+            # Read at run time so the secret never appears in the Dagster UI.
+            api_secret=dg.EnvVar("FRAUD_KAFKA_API_SECRET") if k.api_secret else "",
+        ),
+        "elasticsearch": ElasticsearchResource(url=settings.elasticsearch.url),
+    }

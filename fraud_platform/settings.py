@@ -1,0 +1,303 @@
+"""Every host, port, credential, bucket and path of the platform, read from the environment.
+
+Each field names its environment variable and carries an embedded default, so the platform
+runs with no configuration at all; `.env.example` is generated from these declarations
+(`fraud-platform settings env-example`) and a test keeps it in sync. Pure Python: no Dagster.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+LOOPBACK = "127.0.0.1"
+
+
+def setting(env: str, default: Any, help: str, *, secret: bool = False) -> Any:
+    """Declare a setting: its environment variable, embedded default and one-line help."""
+    return field(default=default, metadata={"env": env, "help": help, "secret": secret})
+
+
+def _coerce(raw: str, kind: Any, env: str) -> Any:
+    if kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off", ""}:
+            return False
+        raise ValueError(f"{env}={raw!r} is not a boolean; use true or false")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{env}={raw!r} is not an integer") from None
+    return raw
+
+
+def _from_env(cls: type, environ: Mapping[str, str]) -> Any:
+    hints = get_type_hints(cls)
+    values = {}
+    for f in fields(cls):
+        env = f.metadata["env"]
+        if env in environ:
+            values[f.name] = _coerce(environ[env], hints[f.name], env)
+    return cls(**values)
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
+def _default_cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "fraud-platform")
+
+
+def _default_run_dir() -> str:
+    # Not under $HOME: when the stack runs as root, Elasticsearch and PostgreSQL run as an
+    # unprivileged user that cannot traverse /root.
+    return f"/var/tmp/fraud-platform-{_default_user()}"
+
+
+def _first_existing(*candidates: str) -> str:
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            return candidate
+    return ""
+
+
+def _default_java_home() -> str:
+    return _first_existing(
+        os.environ.get("JAVA_HOME", ""), "/usr/lib/jvm/java-17-openjdk-amd64", "/usr/lib/jvm/default-java"
+    )
+
+
+def _default_es_java_home() -> str:
+    # Elasticsearch 9 needs Java 21+.
+    return _first_existing("/usr/lib/jvm/temurin-25-jdk-amd64", "/usr/lib/jvm/java-21-openjdk-amd64")
+
+
+def _default_postgres_bin_dir() -> str:
+    root = Path("/usr/lib/postgresql")
+    versions = sorted(root.glob("*/bin/postgres"), key=lambda p: int(p.parent.parent.name), reverse=True)
+    return str(versions[0].parent) if versions else ""
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    cache_dir: str = setting(
+        "FRAUD_STACK_CACHE_DIR", _default_cache_dir(), "Downloads and builds shared by every clone (jars, ES, S3 server)"
+    )
+    run_dir: str = setting("FRAUD_STACK_RUN_DIR", _default_run_dir(), "Service data, logs and pid records")
+    service_user: str = setting(
+        "FRAUD_STACK_SERVICE_USER", "fraudstack", "Unprivileged user for Elasticsearch and PostgreSQL when run as root"
+    )
+    java_home: str = setting("FRAUD_JAVA_HOME", _default_java_home(), "JDK (17+) for Kafka")
+    es_java_home: str = setting("FRAUD_ES_JAVA_HOME", _default_es_java_home(), "JDK (21+) for Elasticsearch 9")
+    postgres_bin_dir: str = setting(
+        "FRAUD_POSTGRES_BIN_DIR", _default_postgres_bin_dir(), "Directory holding initdb and postgres"
+    )
+    start_timeout_s: int = setting("FRAUD_STACK_START_TIMEOUT", 180, "Seconds a service may take to become healthy")
+    stop_timeout_s: int = setting("FRAUD_STACK_STOP_TIMEOUT", 30, "Seconds before a stopping service is killed")
+
+
+@dataclass(frozen=True)
+class KafkaSettings:
+    version: str = setting("FRAUD_KAFKA_VERSION", "4.1.1", "Apache Kafka version resolved from Maven Central")
+    host: str = setting("FRAUD_KAFKA_HOST", LOOPBACK, "Local broker listen address")
+    port: int = setting("FRAUD_KAFKA_PORT", 9092, "Local broker port")
+    controller_port: int = setting("FRAUD_KAFKA_CONTROLLER_PORT", 9093, "Local KRaft controller port")
+    heap: str = setting("FRAUD_KAFKA_HEAP", "512m", "Local broker JVM heap")
+    bootstrap_servers: str = setting(
+        "FRAUD_KAFKA_BOOTSTRAP_SERVERS", "", "Bootstrap servers; empty means the local broker"
+    )
+    security_protocol: str = setting(
+        "FRAUD_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT", "PLAINTEXT locally, SASL_SSL for Confluent Cloud"
+    )
+    sasl_mechanism: str = setting("FRAUD_KAFKA_SASL_MECHANISM", "PLAIN", "SASL mechanism (Confluent Cloud: PLAIN)")
+    api_key: str = setting("FRAUD_KAFKA_API_KEY", "", "SASL username (Confluent Cloud API key)")
+    api_secret: str = setting(
+        "FRAUD_KAFKA_API_SECRET", "", "SASL password (Confluent Cloud API secret)", secret=True
+    )
+    topic_partitions: int = setting("FRAUD_KAFKA_TOPIC_PARTITIONS", 6, "Partitions of the platform topics")
+    raw_topic: str = setting("FRAUD_KAFKA_RAW_TOPIC", "raw-transactions", "Topic the generator produces to")
+    validated_topic: str = setting(
+        "FRAUD_KAFKA_VALIDATED_TOPIC", "validated-transactions", "Topic the validator forwards valid messages to"
+    )
+
+    @property
+    def bootstrap(self) -> str:
+        return self.bootstrap_servers or f"{self.host}:{self.port}"
+
+    def client_config(self) -> dict[str, str]:
+        """librdkafka settings shared by every producer, consumer and admin client."""
+        config = {"bootstrap.servers": self.bootstrap, "security.protocol": self.security_protocol}
+        if self.security_protocol.upper().startswith("SASL"):
+            if not (self.api_key and self.api_secret):
+                raise ValueError(
+                    f"FRAUD_KAFKA_SECURITY_PROTOCOL={self.security_protocol} needs FRAUD_KAFKA_API_KEY and "
+                    "FRAUD_KAFKA_API_SECRET"
+                )
+            config |= {
+                "sasl.mechanism": self.sasl_mechanism,
+                "sasl.username": self.api_key,
+                "sasl.password": self.api_secret,
+            }
+        return config
+
+
+@dataclass(frozen=True)
+class ElasticsearchSettings:
+    version: str = setting("FRAUD_ES_VERSION", "9.5.2", "Elasticsearch version (integ-test-zip from Maven Central)")
+    host: str = setting("FRAUD_ES_HOST", LOOPBACK, "Local node listen address")
+    port: int = setting("FRAUD_ES_PORT", 9200, "Local node HTTP port")
+    transport_port: int = setting("FRAUD_ES_TRANSPORT_PORT", 9300, "Local node transport port")
+    heap: str = setting("FRAUD_ES_HEAP", "512m", "Local node JVM heap")
+    url_override: str = setting("FRAUD_ES_URL", "", "Elasticsearch URL; empty means the local node")
+    invalid_index: str = setting(
+        "FRAUD_ES_INVALID_INDEX", "invalid-transactions", "Index receiving invalid messages and their reasons"
+    )
+
+    @property
+    def url(self) -> str:
+        return self.url_override or f"http://{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    versitygw_version: str = setting(
+        "FRAUD_VERSITYGW_VERSION", "v1.7.0", "versitygw release built with go install for the local S3 server"
+    )
+    host: str = setting("FRAUD_S3_HOST", LOOPBACK, "Local S3 server listen address")
+    port: int = setting("FRAUD_S3_PORT", 9000, "Local S3 server port")
+    endpoint_override: str = setting("FRAUD_S3_ENDPOINT_URL", "", "S3 endpoint; empty means the local S3 server")
+    region: str = setting("FRAUD_S3_REGION", "us-east-1", "S3 region")
+    access_key: str = setting("FRAUD_S3_ACCESS_KEY", "fraudplatform", "S3 access key (local development default)")
+    secret_key: str = setting(
+        "FRAUD_S3_SECRET_KEY", "fraudplatform-local", "S3 secret key (local development default)", secret=True
+    )
+    lake_bucket: str = setting("FRAUD_S3_LAKE_BUCKET", "fraud-lake", "Bucket of the data lake")
+    mlflow_bucket: str = setting("FRAUD_S3_MLFLOW_BUCKET", "mlflow", "Bucket of MLflow artifacts")
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.endpoint_override or f"http://{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    host: str = setting("FRAUD_POSTGRES_HOST", LOOPBACK, "PostgreSQL host")
+    port: int = setting("FRAUD_POSTGRES_PORT", 5433, "PostgreSQL port (not 5432, to avoid a system cluster)")
+    user: str = setting("FRAUD_POSTGRES_USER", "fraud", "PostgreSQL user")
+    password: str = setting(
+        "FRAUD_POSTGRES_PASSWORD", "fraud-local", "PostgreSQL password (local development default)", secret=True
+    )
+    dagster_db: str = setting("FRAUD_POSTGRES_DAGSTER_DB", "dagster", "Database of Dagster run and event storage")
+    mlflow_db: str = setting("FRAUD_POSTGRES_MLFLOW_DB", "mlflow", "Database of the MLflow backend store")
+
+    def url(self, database: str, driver: str = "postgresql") -> str:
+        return f"{driver}://{self.user}:{self.password}@{self.host}:{self.port}/{database}"
+
+
+@dataclass(frozen=True)
+class MlflowSettings:
+    host: str = setting("FRAUD_MLFLOW_HOST", LOOPBACK, "MLflow tracking server listen address")
+    port: int = setting("FRAUD_MLFLOW_PORT", 5000, "MLflow tracking server port")
+    tracking_uri_override: str = setting(
+        "FRAUD_MLFLOW_TRACKING_URI",
+        "",
+        "Tracking URI; empty means the local server (services profile) or a local store (embedded)",
+    )
+
+
+@dataclass(frozen=True)
+class DagsterSettings:
+    host: str = setting("FRAUD_DAGSTER_HOST", LOOPBACK, "Dagster webserver listen address")
+    port: int = setting("FRAUD_DAGSTER_PORT", 3000, "Dagster webserver port")
+
+
+@dataclass(frozen=True)
+class Settings:
+    profile: str = setting("FRAUD_PROFILE", "embedded", "embedded (default) or services")
+    data_dir: str = setting("FRAUD_DATA_DIR", "data", "Local data: lake, DuckDB warehouse, MLflow local store")
+    stack: StackSettings = field(default_factory=StackSettings)
+    kafka: KafkaSettings = field(default_factory=KafkaSettings)
+    elasticsearch: ElasticsearchSettings = field(default_factory=ElasticsearchSettings)
+    s3: S3Settings = field(default_factory=S3Settings)
+    postgres: PostgresSettings = field(default_factory=PostgresSettings)
+    mlflow: MlflowSettings = field(default_factory=MlflowSettings)
+    dagster: DagsterSettings = field(default_factory=DagsterSettings)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        groups = {f.name: _from_env(f.default_factory, environ) for f in fields(cls) if f.default_factory is not MISSING}
+        top = {f.name: f for f in fields(cls) if "env" in f.metadata}
+        scalars = {name: environ[f.metadata["env"]] for name, f in top.items() if f.metadata["env"] in environ}
+        settings = cls(**groups, **scalars)
+        if settings.profile not in PROFILES:
+            raise ValueError(f"FRAUD_PROFILE={settings.profile!r} is unknown; use one of {', '.join(PROFILES)}")
+        return settings
+
+    @property
+    def mlflow_tracking_uri(self) -> str:
+        if self.mlflow.tracking_uri_override:
+            return self.mlflow.tracking_uri_override
+        if self.profile == "services":
+            return f"http://{self.mlflow.host}:{self.mlflow.port}"
+        return f"sqlite:///{Path(self.data_dir).resolve() / 'mlflow' / 'mlflow.db'}"
+
+
+PROFILES = ("embedded", "services")
+
+
+@dataclass(frozen=True)
+class SettingDoc:
+    env: str
+    default: Any
+    help: str
+    secret: bool
+
+
+def iter_setting_docs() -> Iterator[SettingDoc]:
+    """Every declared setting, in declaration order (drives .env.example)."""
+
+    def walk(cls: type) -> Iterator[SettingDoc]:
+        for f in fields(cls):
+            if f.default_factory is not MISSING:
+                yield from walk(f.default_factory)
+            else:
+                yield SettingDoc(f.metadata["env"], f.default, f.metadata["help"], f.metadata["secret"])
+
+    yield from walk(Settings)
+
+
+def render_env_example() -> str:
+    """The text of .env.example; machine-specific defaults are shown as comments only."""
+    machine_specific = {
+        "FRAUD_STACK_CACHE_DIR": "~/.cache/fraud-platform",
+        "FRAUD_STACK_RUN_DIR": "/var/tmp/fraud-platform-$USER",
+        "FRAUD_JAVA_HOME": "$JAVA_HOME or the system JDK 17",
+        "FRAUD_ES_JAVA_HOME": "a JDK 21+ under /usr/lib/jvm",
+        "FRAUD_POSTGRES_BIN_DIR": "the newest /usr/lib/postgresql/*/bin",
+    }
+    lines = [
+        "# Every setting of the platform with its embedded default. Copy to .env and change what you need;",
+        "# docker-compose.yml reads .env too. Generated by `fraud-platform settings env-example`.",
+        "",
+    ]
+    for doc in iter_setting_docs():
+        lines.append(f"# {doc.help}")
+        if doc.env in machine_specific:
+            lines.append(f"# {doc.env}=  (default: {machine_specific[doc.env]})")
+        else:
+            value = "" if doc.secret and doc.env in {"FRAUD_KAFKA_API_SECRET"} else doc.default
+            lines.append(f"{doc.env}={value}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Local-stack manager: provision and run Kafka, Elasticsearch, S3, PostgreSQL, MLflow and Dagster."""

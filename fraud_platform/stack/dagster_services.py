@@ -1,0 +1,93 @@
+"""Dagster webserver and daemon sharing a DAGSTER_HOME whose instance stores runs in PostgreSQL."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import requests
+
+from fraud_platform.stack.service import LaunchSpec, Port, Service
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+INSTANCE_YAML = REPO_ROOT / "dagster.yaml"
+WORKSPACE_YAML = REPO_ROOT / "workspace.yaml"
+
+DAEMON_HEALTH_QUERY = "{ instance { daemonHealth { allDaemonStatuses { daemonType required healthy } } } }"
+
+
+class _DagsterProcess(Service):
+    @property
+    def home(self) -> Path:
+        return self.ctx.service_dir("dagster") / "home"
+
+    def prepare(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        # The repository's dagster.yaml is the production instance (PostgreSQL from environment).
+        (self.home / "dagster.yaml").write_text(INSTANCE_YAML.read_text())
+
+    def env(self) -> dict[str, str]:
+        pg = self.settings.postgres
+        return {
+            "DAGSTER_HOME": str(self.home),
+            "FRAUD_PROFILE": "services",
+            "FRAUD_POSTGRES_HOST": pg.host,
+            "FRAUD_POSTGRES_PORT": str(pg.port),
+            "FRAUD_POSTGRES_USER": pg.user,
+            "FRAUD_POSTGRES_PASSWORD": pg.password,
+            "FRAUD_POSTGRES_DAGSTER_DB": pg.dagster_db,
+        }
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.settings.dagster.host}:{self.settings.dagster.port}"
+
+
+class DagsterWebserver(_DagsterProcess):
+    name = "dagster-webserver"
+
+    def ports(self) -> list[Port]:
+        return [Port(self.settings.dagster.host, self.settings.dagster.port, "FRAUD_DAGSTER_PORT")]
+
+    def launch_spec(self) -> LaunchSpec:
+        d = self.settings.dagster
+        return LaunchSpec(
+            argv=[str(Path(sys.executable).parent / "dagster-webserver"), "-h", d.host, "-p", str(d.port),
+                  "-w", str(WORKSPACE_YAML)],
+            env=self.env(),
+            cwd=REPO_ROOT,
+        )
+
+    def is_healthy(self) -> bool:
+        try:
+            return requests.get(f"{self.base_url}/server_info", timeout=3).ok
+        except requests.RequestException:
+            return False
+
+
+class DagsterDaemon(_DagsterProcess):
+    name = "dagster-daemon"
+
+    def ports(self) -> list[Port]:
+        return []
+
+    @property
+    def address(self) -> str:
+        return f"heartbeats in postgres db {self.settings.postgres.dagster_db}"
+
+    def launch_spec(self) -> LaunchSpec:
+        return LaunchSpec(
+            argv=[str(Path(sys.executable).parent / "dagster-daemon"), "run", "-w", str(WORKSPACE_YAML)],
+            env=self.env(),
+            cwd=REPO_ROOT,
+        )
+
+    def is_healthy(self) -> bool:
+        """Every required daemon has a fresh heartbeat, as the webserver reports it."""
+        try:
+            response = requests.post(f"{self.base_url}/graphql", json={"query": DAEMON_HEALTH_QUERY}, timeout=5)
+            statuses = response.json()["data"]["instance"]["daemonHealth"]["allDaemonStatuses"]
+        except (requests.RequestException, KeyError, TypeError, ValueError):
+            return False
+        required = [s for s in statuses if s["required"]]
+        return bool(required) and all(s["healthy"] for s in required)
