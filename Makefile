@@ -1,0 +1,56 @@
+# Two commands for a fresh machine: `make demo` (main job, embedded default) and `make test`.
+# Each creates the virtual environment and installs everything itself.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+
+.PHONY: install system-deps demo test test-unit stack-up stack-down stack-status lock env-example clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+
+# Re-installs only when the pins change.
+$(VENV)/.installed: $(BIN)/uv pyproject.toml requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+# Java, Maven, Go, PostgreSQL and docker-compose from Debian, only those missing (needs root or sudo).
+system-deps:
+	./scripts/install-system-deps.sh
+
+demo: system-deps install
+	$(BIN)/fraud-platform stack up --profile embedded
+	$(BIN)/fraud-platform stack smoke --profile embedded
+	$(BIN)/fraud-platform stack status --profile embedded
+	@echo "demo: embedded stack is up; stop it with: $(BIN)/fraud-platform stack down"
+
+test: system-deps install
+	$(BIN)/pytest
+
+test-unit: install
+	$(BIN)/pytest fraud_platform_tests/unit
+
+stack-up: install
+	$(BIN)/fraud-platform stack up --profile services
+
+stack-down: install
+	$(BIN)/fraud-platform stack down
+
+stack-status: install
+	$(BIN)/fraud-platform stack status --profile services
+
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --no-annotate -o requirements.lock
+
+env-example: install
+	$(BIN)/fraud-platform settings env-example > .env.example
+
+clean:
+	rm -rf $(VENV) data
