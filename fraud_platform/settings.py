@@ -224,6 +224,18 @@ class DagsterSettings:
 
 
 @dataclass(frozen=True)
+class WarehouseSettings:
+    kind: str = setting("FRAUD_WAREHOUSE", "duckdb", "duckdb (embedded default) or snowflake; also the dbt target")
+    duckdb_path: str = setting("FRAUD_DUCKDB_PATH", "data/warehouse.duckdb", "DuckDB warehouse file")
+    snowflake_account: str = setting("FRAUD_SNOWFLAKE_ACCOUNT", "", "Snowflake account identifier")
+    snowflake_user: str = setting("FRAUD_SNOWFLAKE_USER", "", "Snowflake user")
+    snowflake_password: str = setting("FRAUD_SNOWFLAKE_PASSWORD", "", "Snowflake password", secret=True)
+    snowflake_role: str = setting("FRAUD_SNOWFLAKE_ROLE", "TRANSFORMER", "Snowflake role")
+    snowflake_database: str = setting("FRAUD_SNOWFLAKE_DATABASE", "FRAUD", "Snowflake database")
+    snowflake_warehouse: str = setting("FRAUD_SNOWFLAKE_WAREHOUSE", "COMPUTE_WH", "Snowflake virtual warehouse")
+
+
+@dataclass(frozen=True)
 class Settings:
     profile: str = setting("FRAUD_PROFILE", "embedded", "embedded (default) or services")
     data_dir: str = setting("FRAUD_DATA_DIR", "data", "Local data: lake, DuckDB warehouse, MLflow local store")
@@ -234,6 +246,7 @@ class Settings:
     postgres: PostgresSettings = field(default_factory=PostgresSettings)
     mlflow: MlflowSettings = field(default_factory=MlflowSettings)
     dagster: DagsterSettings = field(default_factory=DagsterSettings)
+    warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -298,6 +311,7 @@ def render_env_example() -> str:
         if doc.env in machine_specific:
             lines.append(f"# {doc.env}=  (default: {machine_specific[doc.env]})")
         else:
-            value = "" if doc.secret and doc.env in {"FRAUD_KAFKA_API_SECRET"} else doc.default
+            # Cloud secrets stay empty; local-development defaults are for loopback servers only.
+            value = "" if doc.secret and not doc.default else doc.default
             lines.append(f"{doc.env}={value}")
     return "\n".join(lines) + "\n"
