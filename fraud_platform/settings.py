@@ -224,6 +224,13 @@ class DagsterSettings:
 
 
 @dataclass(frozen=True)
+class ContractSettings:
+    max_amount: str = setting(
+        "FRAUD_CONTRACT_MAX_AMOUNT", "50000.00", "Largest accepted transaction amount (at most 2 decimals)"
+    )
+
+
+@dataclass(frozen=True)
 class WarehouseSettings:
     kind: str = setting("FRAUD_WAREHOUSE", "duckdb", "duckdb (embedded default) or snowflake; also the dbt target")
     duckdb_path: str = setting("FRAUD_DUCKDB_PATH", "data/warehouse.duckdb", "DuckDB warehouse file")
@@ -247,6 +254,7 @@ class Settings:
     mlflow: MlflowSettings = field(default_factory=MlflowSettings)
     dagster: DagsterSettings = field(default_factory=DagsterSettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
+    contract: ContractSettings = field(default_factory=ContractSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

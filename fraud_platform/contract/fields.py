@@ -112,7 +112,6 @@ FIELDS: tuple[Field, ...] = (
         Kind.TIMESTAMP,
         "When the transaction happened, UTC, RFC 3339 (ISO-8601) ending in Z or +00:00.",
         pattern=UTC_TIMESTAMP_PATTERN,
-        max_length=32,
     ),
     _id("customer_id", "Customer (account holder) id."),
     _id("card_id", "Card token; never a card number (PAN)."),

@@ -1,6 +1,7 @@
 """Numeric limits of the contract, including the one that is configured per deployment.
 
-FRAUD_CONTRACT_MAX_AMOUNT is read here until it moves into fraud_platform.settings.
+FRAUD_CONTRACT_MAX_AMOUNT is declared (with its default) in fraud_platform.settings and parsed
+here, where its storability is checked.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ import os
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from fraud_platform.settings import ContractSettings
+
 MAX_AMOUNT_ENV = "FRAUD_CONTRACT_MAX_AMOUNT"
-DEFAULT_MAX_AMOUNT = Decimal("50000.00")
+DEFAULT_MAX_AMOUNT = Decimal(ContractSettings().max_amount)
 
 # DECIMAL(12,2) in every sink: cents are the smallest unit stored, and 10 integer digits
 # leave headroom far above any configured maximum.
