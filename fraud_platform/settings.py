@@ -224,6 +224,27 @@ class DagsterSettings:
 
 
 @dataclass(frozen=True)
+class LakeSettings:
+    root_override: str = setting(
+        "FRAUD_LAKE_ROOT", "", "Lake root: a directory or s3://bucket; empty means <data dir>/lake (embedded) "
+        "or s3://<lake bucket> (services)"
+    )
+
+
+@dataclass(frozen=True)
+class SparkSettings:
+    master: str = setting("FRAUD_SPARK_MASTER", "local[*]", "Spark master: local[*] or spark://host:7077")
+    driver_memory: str = setting("FRAUD_SPARK_DRIVER_MEMORY", "2g", "Spark driver memory")
+    shuffle_partitions: int = setting("FRAUD_SPARK_SHUFFLE_PARTITIONS", 4, "spark.sql.shuffle.partitions")
+    hadoop_aws_version: str = setting(
+        "FRAUD_SPARK_HADOOP_AWS_VERSION", "3.5.0", "hadoop-aws for s3a://; must match pyspark's bundled Hadoop"
+    )
+    reporting_currency: str = setting(
+        "FRAUD_REPORTING_CURRENCY", "EUR", "Currency the processed stage converts amounts into"
+    )
+
+
+@dataclass(frozen=True)
 class ContractSettings:
     max_amount: str = setting(
         "FRAUD_CONTRACT_MAX_AMOUNT", "50000.00", "Largest accepted transaction amount (at most 2 decimals)"
@@ -255,6 +276,8 @@ class Settings:
     dagster: DagsterSettings = field(default_factory=DagsterSettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
     contract: ContractSettings = field(default_factory=ContractSettings)
+    lake: LakeSettings = field(default_factory=LakeSettings)
+    spark: SparkSettings = field(default_factory=SparkSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -266,6 +289,15 @@ class Settings:
         if settings.profile not in PROFILES:
             raise ValueError(f"FRAUD_PROFILE={settings.profile!r} is unknown; use one of {', '.join(PROFILES)}")
         return settings
+
+    @property
+    def lake_root(self) -> str:
+        """Where the lake lives: a local directory (embedded) or s3://bucket (services)."""
+        if self.lake.root_override:
+            return self.lake.root_override
+        if self.profile == "services":
+            return f"s3://{self.s3.lake_bucket}"
+        return str(Path(self.data_dir).resolve() / "lake")
 
     @property
     def mlflow_tracking_uri(self) -> str:
