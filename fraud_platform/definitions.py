@@ -2,11 +2,13 @@
 
 import dagster as dg
 
-from fraud_platform.defs import platform
+from fraud_platform.defs import lake, platform, sensors
 from fraud_platform.resources import build_resources
 from fraud_platform.settings import Settings
 
 defs = dg.Definitions.merge(
     platform.defs(),
+    lake.defs(),
+    sensors.defs(),
     dg.Definitions(resources=build_resources(Settings.from_env())),
 )

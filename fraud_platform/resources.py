@@ -5,10 +5,15 @@ Resource keys are the same in every profile; only their configuration differs.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import dagster as dg
 
+from dagster_pyspark import PySparkResource
+
+from fraud_platform.defs.lake.resources import LakeResource
+from fraud_platform.lake.spark.session_config import spark_config
 from fraud_platform.settings import KafkaSettings, Settings
 
 
@@ -54,4 +59,15 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             api_secret=dg.EnvVar("FRAUD_KAFKA_API_SECRET") if k.api_secret else "",
         ),
         "elasticsearch": ElasticsearchResource(url=settings.elasticsearch.url),
+        "lake": _lake(settings),
+        "pyspark": PySparkResource(spark_config=spark_config(settings)),
     }
+
+
+def _lake(settings: Settings) -> LakeResource:
+    s3 = settings.s3
+    return LakeResource(
+        root=settings.lake_root, s3_endpoint_url=s3.endpoint_url, s3_access_key=s3.access_key,
+        s3_secret_key=dg.EnvVar("FRAUD_S3_SECRET_KEY") if "FRAUD_S3_SECRET_KEY" in os.environ else s3.secret_key,
+        s3_region=s3.region,
+    )

@@ -1,0 +1,1 @@
+"""PySpark transformations of the lake stages: pure functions of a SparkSession and paths."""

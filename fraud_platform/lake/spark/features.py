@@ -1,0 +1,62 @@
+"""processed → sandbox: point-in-time features, as in the Fraud Detection Handbook.
+
+Every feature of a transaction uses only transactions at or before its own time; terminal risk
+uses only labels older than the label delay, because fraud labels arrive late. Training and
+scoring call the same function, so offline and online features cannot drift.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame, Window
+from pyspark.sql import functions as F
+
+DAY = 86_400
+WINDOWS_DAYS = (1, 7, 30)
+LABEL_DELAY_DAYS = 7
+NOVELTY_DAYS = 30
+LOOKBACK_DAYS = max(WINDOWS_DAYS) + LABEL_DELAY_DAYS
+
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "amount_feature", "is_weekend", "is_night", "is_cross_border",
+    *(f"customer_{w}d_tx_count" for w in WINDOWS_DAYS),
+    *(f"customer_{w}d_avg_amount" for w in WINDOWS_DAYS),
+    *(f"terminal_{w}d_tx_count" for w in WINDOWS_DAYS),
+    *(f"terminal_{w}d_risk" for w in WINDOWS_DAYS),
+    "is_new_device", "is_new_country",
+)
+KEY_COLUMNS = ("transaction_id", "event_time", "event_date", "customer_id", "card_id", "terminal_id")
+LABEL_COLUMNS = ("is_fraud", "fraud_scenario")
+
+
+def add_features(processed: DataFrame, label_delay_days: int = LABEL_DELAY_DAYS) -> DataFrame:
+    """Features for every row of `processed` (which must include the lookback history)."""
+    ts = F.col("event_time").cast("long")
+    df = processed.withColumn("_ts", ts).withColumn(
+        "amount_feature", F.coalesce(F.col("amount_reporting"), F.col("amount")).cast("double")
+    ).withColumn("_fraud", F.col("is_fraud").cast("int"))
+    by_customer = Window.partitionBy("customer_id").orderBy("_ts")
+    by_terminal = Window.partitionBy("terminal_id").orderBy("_ts")
+    for w in WINDOWS_DAYS:
+        # Including the current transaction, as in the handbook.
+        customer = by_customer.rangeBetween(-w * DAY, 0)
+        df = df.withColumn(f"customer_{w}d_tx_count", F.count(F.lit(1)).over(customer)).withColumn(
+            f"customer_{w}d_avg_amount", F.avg("amount_feature").over(customer)
+        )
+        # [t - delay - w, t - delay): only transactions whose labels are already known.
+        delay = label_delay_days * DAY
+        terminal = by_terminal.rangeBetween(-(delay + w * DAY), -delay - 1)
+        count = F.count(F.lit(1)).over(terminal)
+        df = df.withColumn(f"terminal_{w}d_tx_count", count).withColumn(
+            f"terminal_{w}d_risk", F.when(count > 0, F.sum("_fraud").over(terminal) / count).otherwise(F.lit(0.0))
+        )
+    seen_device = Window.partitionBy("customer_id", "device_id").orderBy("_ts").rangeBetween(-NOVELTY_DAYS * DAY, -1)
+    seen_country = Window.partitionBy("customer_id", "country").orderBy("_ts").rangeBetween(-NOVELTY_DAYS * DAY, -1)
+    df = df.withColumn("is_new_device", F.count(F.lit(1)).over(seen_device) == 0).withColumn(
+        "is_new_country", F.count(F.lit(1)).over(seen_country) == 0
+    )
+    return df.select(*KEY_COLUMNS, *FEATURE_COLUMNS, *LABEL_COLUMNS)
+
+
+def features_for_day(history: DataFrame, day: str) -> DataFrame:
+    """Features of one day's transactions, computed over the day and its lookback history."""
+    return add_features(history).where(F.col("event_date") == F.lit(day).cast("date"))
