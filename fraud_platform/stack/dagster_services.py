@@ -16,21 +16,38 @@ WORKSPACE_YAML = REPO_ROOT / "workspace.yaml"
 DAEMON_HEALTH_QUERY = "{ instance { daemonHealth { allDaemonStatuses { daemonType required healthy } } } }"
 
 
+# Embedded: the instance keeps runs and events in local SQLite files under DAGSTER_HOME.
+EMBEDDED_INSTANCE_YAML = """\
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 2
+telemetry:
+  enabled: false
+"""
+
+
+def dagster_home(ctx, profile: str) -> Path:
+    return ctx.service_dir("dagster") / f"home-{profile}"
+
+
 class _DagsterProcess(Service):
     @property
     def home(self) -> Path:
-        return self.ctx.service_dir("dagster") / "home"
+        return dagster_home(self.ctx, self.settings.profile)
 
     def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
-        # The repository's dagster.yaml is the production instance (PostgreSQL from environment).
-        (self.home / "dagster.yaml").write_text(INSTANCE_YAML.read_text())
+        # Services: the repository's dagster.yaml (PostgreSQL storage from the environment).
+        instance = INSTANCE_YAML.read_text() if self.settings.profile == "services" else EMBEDDED_INSTANCE_YAML
+        (self.home / "dagster.yaml").write_text(instance)
 
     def env(self) -> dict[str, str]:
         pg = self.settings.postgres
         return {
             "DAGSTER_HOME": str(self.home),
-            "FRAUD_PROFILE": "services",
+            "FRAUD_PROFILE": self.settings.profile,
             "FRAUD_POSTGRES_HOST": pg.host,
             "FRAUD_POSTGRES_PORT": str(pg.port),
             "FRAUD_POSTGRES_USER": pg.user,
@@ -73,7 +90,8 @@ class DagsterDaemon(_DagsterProcess):
 
     @property
     def address(self) -> str:
-        return f"heartbeats in postgres db {self.settings.postgres.dagster_db}"
+        return "daemon heartbeats" + (f" in postgres db {self.settings.postgres.dagster_db}"
+                                      if self.settings.profile == "services" else f" in {self.home}")
 
     def launch_spec(self) -> LaunchSpec:
         return LaunchSpec(

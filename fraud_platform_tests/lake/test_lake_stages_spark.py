@@ -96,9 +96,24 @@ def test_rerunning_a_day_overwrites_only_that_day(lake_root, resources):
         before["2024-05-05"]
 
 
-def test_a_day_without_landed_files_fails_with_a_clear_message(resources):
-    result = dg.materialize([processed_transactions], partition_key="2024-06-01", resources=resources,
-                            raise_on_error=False)
-    assert not result.success
-    failure = result.failure_data_for_node("processed_transactions")
-    assert "no landed files for 2024-06-01" in str(failure.error.message)
+def test_a_day_without_landed_files_is_processed_as_empty(lake_root, resources):
+    result = materialize([processed_transactions], "2024-06-01", resources)
+    assert metadata(result, "processed_transactions")["rows"] == 0
+    assert len(pd.read_parquet(lake_root / "processed/transactions/dt=2024-06-01")) == 0
+
+
+def test_a_multi_day_range_in_one_run_equals_day_by_day(lake_root, resources):
+    def day(d):
+        return pd.read_parquet(lake_root / f"processed/transactions/dt={d}").sort_values("transaction_id") \
+            .reset_index(drop=True)
+
+    before = {d: day(d) for d in ("2024-05-01", "2024-05-05")}
+    result = dg.materialize([raw_transactions, processed_transactions],
+                            tags={"dagster/asset_partition_range_start": "2024-05-01",
+                                  "dagster/asset_partition_range_end": "2024-05-05"}, resources=resources)
+    assert result.success
+    meta = metadata(result, "processed_transactions")
+    assert meta["rows"] == 2 and sorted(meta["days"]) == [f"2024-05-0{d}" for d in range(1, 6)]
+    assert [meta["days"][f"2024-05-0{d}"]["rows"] for d in range(1, 6)] == [1, 0, 0, 0, 1]
+    for d, frame in before.items():
+        pd.testing.assert_frame_equal(day(d), frame)

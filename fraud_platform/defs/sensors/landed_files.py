@@ -17,6 +17,9 @@ from fraud_platform.lake.layout import RAW_PREFIX
 daily_lake_job = dg.define_asset_job(
     name="daily_pipeline",
     selection=dg.AssetSelection.assets("raw_transactions").downstream(),
+    # One process per run: the day's Spark stages share one Spark session instead of each step
+    # starting its own JVM.
+    executor_def=dg.in_process_executor,
     description="Every daily asset for one day, started by the landed-files sensor.",
 )
 
