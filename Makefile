@@ -25,11 +25,11 @@ install: $(VENV)/.installed
 system-deps:
 	./scripts/install-system-deps.sh
 
+# The whole path on the embedded default; leaves Kafka, Elasticsearch and the Dagster UI running.
 demo: system-deps install
 	$(BIN)/fraud-platform stack up --profile embedded
 	$(BIN)/fraud-platform stack smoke --profile embedded
-	$(BIN)/fraud-platform stack status --profile embedded
-	@echo "demo: embedded stack is up; stop it with: $(BIN)/fraud-platform stack down"
+	$(BIN)/fraud-platform demo
 
 test: system-deps install
 	$(BIN)/pytest

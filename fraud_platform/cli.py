@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from fraud_platform.demo import demo
 from fraud_platform.settings import PROFILES, Settings, render_env_example
 from fraud_platform.stack.errors import StackError
 
@@ -128,6 +129,9 @@ def env_example(check: Path | None) -> None:
         return
     if not check.exists() or check.read_text() != text:
         raise StackError(f"{check} is out of date; regenerate it: fraud-platform settings env-example > {check}")
+
+
+main.add_command(demo)
 
 
 def run() -> None:

@@ -16,13 +16,14 @@ WORKSPACE_YAML = REPO_ROOT / "workspace.yaml"
 DAEMON_HEALTH_QUERY = "{ instance { daemonHealth { allDaemonStatuses { daemonType required healthy } } } }"
 
 
-# Embedded: the instance keeps runs and events in local SQLite files under DAGSTER_HOME.
+# Embedded: the instance keeps runs and events in local SQLite files under DAGSTER_HOME, and
+# runs one run at a time because the DuckDB warehouse file admits a single writer process.
 EMBEDDED_INSTANCE_YAML = """\
 run_coordinator:
   module: dagster.core.run_coordinator
   class: QueuedRunCoordinator
   config:
-    max_concurrent_runs: 2
+    max_concurrent_runs: 1
 telemetry:
   enabled: false
 """
