@@ -19,7 +19,13 @@ $(VENV)/.installed: $(BIN)/uv pyproject.toml requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python --no-deps -e .
 	touch $@
 
-install: $(VENV)/.installed
+# The dbt manifest, prepared here and never parsed at import; rebuilt when a model changes.
+# It records the warehouse it was built for: run with the FRAUD_WAREHOUSE you deploy with.
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print)
+dbt_project/target/manifest.json: $(VENV)/.installed $(DBT_SOURCES)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster-dbt project prepare-and-package --file fraud_platform/defs/dbt/project.py
+
+install: $(VENV)/.installed dbt_project/target/manifest.json
 
 # Java, Maven, Go, PostgreSQL and docker-compose from Debian, only those missing (needs root or sudo).
 system-deps:

@@ -18,7 +18,15 @@ from fraud_platform.lake.spark.features import LOOKBACK_DAYS
 from fraud_platform.lake.spark.session_config import spark_uri
 from fraud_platform.settings import Settings
 
-DAILY = {"partitions_def": daily_partitions, "backfill_policy": dg.BackfillPolicy.single_run(), "group_name": "lake"}
+def daily_asset(name: str, *, description: str, kinds: set[str], deps=()):
+    """A daily lake asset that takes a range of days per run. multi_asset with one spec, because
+    `backfill_policy` on @asset is still flagged beta in Dagster 1.13."""
+    return dg.multi_asset(
+        specs=[dg.AssetSpec(name, description=description, kinds=kinds, deps=list(deps), group_name="lake")],
+        partitions_def=daily_partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        name=name,
+    )
 
 
 def _landed(lake: LakeResource, day: str):
@@ -34,8 +42,8 @@ def _result(per_day: dict[str, dict]) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={**totals, "days": dg.MetadataValue.json(per_day)})
 
 
-@dg.asset(**DAILY, kinds={"kafka", "s3"},
-          description="Validated transactions landed by fraud-lander under raw/transactions/dt=<day>/ "
+@daily_asset("raw_transactions", kinds={"kafka", "s3"},
+             description="Validated transactions landed by fraud-lander under raw/transactions/dt=<day>/ "
                       "(exactly-once files).")
 def raw_transactions(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
     storage = lake.storage()
@@ -50,8 +58,8 @@ def raw_transactions(context: dg.AssetExecutionContext, lake: LakeResource) -> d
     return _result(per_day)
 
 
-@dg.asset(**DAILY, deps=[raw_transactions], kinds={"spark", "parquet"},
-          description="Parsed with the contract's Spark schema, deduplicated on transaction_id, amounts in the "
+@daily_asset("processed_transactions", deps=["raw_transactions"], kinds={"spark", "parquet"},
+             description="Parsed with the contract's Spark schema, deduplicated on transaction_id, amounts in the "
                       "reporting currency, time features and cross-border flag; Parquet under processed/ per day.")
 def processed_transactions(
     context: dg.AssetExecutionContext, lake: LakeResource, pyspark: PySparkResource
@@ -91,10 +99,10 @@ def processed_transactions(
     return _result(per_day)
 
 
-@dg.asset(**DAILY, kinds={"spark", "parquet"},
-          deps=[dg.AssetDep(processed_transactions,
-                            partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-LOOKBACK_DAYS))],
-          description="Point-in-time features (Fraud Detection Handbook): customer counts and average amounts over "
+@daily_asset("sandbox_features", kinds={"spark", "parquet"},
+             deps=[dg.AssetDep("processed_transactions",
+                               partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-LOOKBACK_DAYS))],
+             description="Point-in-time features (Fraud Detection Handbook): customer counts and average amounts over "
                       "1/7/30 days, terminal risk over 1/7/30 days behind a 7-day label delay, device and country "
                       "novelty; Parquet under sandbox/ per day.")
 def sandbox_features(
