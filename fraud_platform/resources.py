@@ -6,13 +6,18 @@ Resource keys are the same in every profile; only their configuration differs.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from dagster_dbt import DbtCliResource
 from dagster_pyspark import PySparkResource
 
 from fraud_platform.defs.lake.resources import LakeResource
+from fraud_platform.defs.ml.resources import build_mlflow_resource
+from fraud_platform.defs.warehouse.resources import build_warehouse_resource
 from fraud_platform.lake.spark.session_config import spark_config
 from fraud_platform.settings import KafkaSettings, Settings
 
@@ -61,6 +66,11 @@ def build_resources(settings: Settings) -> dict[str, Any]:
         "elasticsearch": ElasticsearchResource(url=settings.elasticsearch.url),
         "lake": _lake(settings),
         "pyspark": PySparkResource(spark_config=spark_config(settings)),
+        "warehouse": build_warehouse_resource(
+            settings.warehouse, secret_in_env="FRAUD_SNOWFLAKE_PASSWORD" in os.environ
+        ),
+        "dbt": _dbt(settings),
+        "mlflow": build_mlflow_resource(settings),
     }
 
 
@@ -70,4 +80,17 @@ def _lake(settings: Settings) -> LakeResource:
         root=settings.lake_root, s3_endpoint_url=s3.endpoint_url, s3_access_key=s3.access_key,
         s3_secret_key=dg.EnvVar("FRAUD_S3_SECRET_KEY") if "FRAUD_S3_SECRET_KEY" in os.environ else s3.secret_key,
         s3_region=s3.region,
+    )
+
+
+def _dbt(settings: Settings) -> DbtCliResource:
+    # Imported here: the project module builds the DbtProject (no dbt parsing happens at import).
+    from fraud_platform.defs.dbt.project import fraud_dbt_project
+
+    # The dbt installed beside this interpreter: a virtualenv's bin/ is often not on PATH.
+    beside = Path(sys.executable).with_name("dbt")
+    # The dbt target is the warehouse kind, so dbt and the STAGING loads use the same warehouse.
+    return DbtCliResource(
+        project_dir=fraud_dbt_project, target=settings.warehouse.kind,
+        dbt_executable=str(beside) if beside.exists() else "dbt",
     )

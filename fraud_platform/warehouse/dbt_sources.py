@@ -69,6 +69,19 @@ def sources_document() -> dict[str, Any]:
              "data_tests": ["not_null"]},
         ],
     }
+    predictions = {
+        "name": "fraud_predictions",
+        "identifier": "FRAUD_PREDICTIONS",
+        "description": "Daily scores of the champion model, written by the fraud_scores asset.",
+        "config": {"meta": {"dagster": {"asset_key": ["fraud_scores"]}}},
+        "columns": [
+            {"name": "transaction_id", "description": "The scored transaction.", "data_tests": ["not_null"]},
+            {"name": "event_date", "description": "UTC day of the transaction.", "data_tests": ["not_null"]},
+            {"name": "score", "description": "Model score (fraud probability).", "data_tests": ["not_null"]},
+            {"name": "flagged", "description": "score >= the model's operating threshold."},
+            {"name": "model_version", "description": "Registered model version that scored it."},
+        ],
+    }
     return {
         "version": 2,
         "sources": [{
@@ -76,6 +89,11 @@ def sources_document() -> dict[str, Any]:
             "schema": STAGING_SCHEMA,
             "description": "Warehouse STAGING tables loaded by the Dagster staging assets.",
             "tables": [transactions, invalid],
+        }, {
+            "name": "production",
+            "schema": "PRODUCTION",
+            "description": "PRODUCTION tables written outside dbt (model scores).",
+            "tables": [predictions],
         }],
     }
 

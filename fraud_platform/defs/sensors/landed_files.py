@@ -16,7 +16,9 @@ from fraud_platform.lake.layout import RAW_PREFIX
 
 daily_lake_job = dg.define_asset_job(
     name="daily_pipeline",
-    selection=dg.AssetSelection.assets("raw_transactions").downstream(),
+    # The daily chain; the model (group ml) is trained on demand and scores once it exists.
+    selection=dg.AssetSelection.assets("raw_transactions", "staging_invalid_transactions").downstream()
+    - dg.AssetSelection.groups("ml") - dg.AssetSelection.assets("agg_model_performance_daily"),
     # One process per run: the day's Spark stages share one Spark session instead of each step
     # starting its own JVM.
     executor_def=dg.in_process_executor,
