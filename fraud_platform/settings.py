@@ -221,6 +221,9 @@ class MlflowSettings:
 class DagsterSettings:
     host: str = setting("FRAUD_DAGSTER_HOST", LOOPBACK, "Dagster webserver listen address")
     port: int = setting("FRAUD_DAGSTER_PORT", 3000, "Dagster webserver port")
+    partitions_start: str = setting(
+        "FRAUD_PARTITIONS_START", "2024-01-01", "First day of the daily partitions (UTC, YYYY-MM-DD)"
+    )
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,111 @@ class WarehouseSettings:
 
 
 @dataclass(frozen=True)
+class QualitySettings:
+    # Decimal strings: the settings module coerces only str, int and bool.
+    min_fraud_rate: str = setting(
+        "FRAUD_QUALITY_MIN_FRAUD_RATE", "0", "Lowest fraud rate of a day (0-1) the checks accept"
+    )
+    max_fraud_rate: str = setting(
+        "FRAUD_QUALITY_MAX_FRAUD_RATE", "0.05", "Highest fraud rate of a day (0-1) the checks accept"
+    )
+    min_median_amount: str = setting(
+        "FRAUD_QUALITY_MIN_MEDIAN_AMOUNT", "1.00", "Lowest median transaction amount of a day the checks accept"
+    )
+    max_median_amount: str = setting(
+        "FRAUD_QUALITY_MAX_MEDIAN_AMOUNT", "1000.00", "Highest median transaction amount of a day the checks accept"
+    )
+
+
+@dataclass(frozen=True)
+class StreamingSettings:
+    session_timeout_ms: int = setting(
+        "FRAUD_STREAMING_SESSION_TIMEOUT_MS", 10000, "Consumer-group session timeout of the validator and the lander"
+    )
+    poll_timeout_ms: int = setting(
+        "FRAUD_STREAMING_POLL_TIMEOUT_MS", 500, "Longest wait for a batch of messages from Kafka"
+    )
+    report_interval_s: int = setting(
+        "FRAUD_STREAMING_REPORT_INTERVAL_S", 10, "Seconds between metric log lines of the streaming processes"
+    )
+
+
+@dataclass(frozen=True)
+class ValidatorSettings:
+    group: str = setting("FRAUD_VALIDATOR_GROUP", "fraud-validator", "Consumer group of the validator")
+    instance: str = setting(
+        "FRAUD_VALIDATOR_INSTANCE",
+        "",
+        "Stable member name (static membership, transactional.id fraud-validator-<instance>); empty = host-pid",
+    )
+    batch_size: int = setting(
+        "FRAUD_VALIDATOR_BATCH_SIZE", 2000, "Messages per Kafka transaction (and per Elasticsearch bulk request)"
+    )
+    dedup_window: int = setting(
+        "FRAUD_VALIDATOR_DEDUP_WINDOW", 20000, "Offsets per partition within which a repeated transaction_id is caught"
+    )
+    raw_payload_max_bytes: int = setting(
+        "FRAUD_VALIDATOR_RAW_PAYLOAD_MAX_BYTES", 16384, "Bytes of an invalid message's payload kept in Elasticsearch"
+    )
+    transaction_timeout_ms: int = setting(
+        "FRAUD_VALIDATOR_TRANSACTION_TIMEOUT_MS", 60000, "Kafka transaction timeout of the validator's producer"
+    )
+    es_backoff_max_s: int = setting(
+        "FRAUD_VALIDATOR_ES_BACKOFF_MAX_S", 30, "Longest pause between retries while Elasticsearch is unreachable"
+    )
+    metrics_port: int = setting(
+        "FRAUD_VALIDATOR_METRICS_PORT", 9464, "Port of the validator's /metrics (0 = any free port, -1 = off)"
+    )
+
+
+@dataclass(frozen=True)
+class LanderSettings:
+    group: str = setting("FRAUD_LANDER_GROUP", "fraud-lander", "Consumer group of the lander")
+    instance: str = setting(
+        "FRAUD_LANDER_INSTANCE", "", "Stable member name of the lander (static membership); empty = host-pid"
+    )
+    batch_size: int = setting("FRAUD_LANDER_BATCH_SIZE", 5000, "Messages the lander takes from Kafka per poll")
+    rotate_records: int = setting(
+        "FRAUD_LANDER_ROTATE_RECORDS", 10000, "Records per Kafka partition after which its open files are written"
+    )
+    rotate_interval_s: int = setting(
+        "FRAUD_LANDER_ROTATE_INTERVAL_S", 3600, "Event-time interval after which a partition's open files are written"
+    )
+    idle_flush_s: int = setting(
+        "FRAUD_LANDER_IDLE_FLUSH_S",
+        0,
+        "Write open files after this many idle seconds (0 = off); file boundaries then depend on timing",
+    )
+    metrics_port: int = setting(
+        "FRAUD_LANDER_METRICS_PORT", 9465, "Port of the lander's /metrics (0 = any free port, -1 = off)"
+    )
+
+
+@dataclass(frozen=True)
+class MlSettings:
+    registered_model_name: str = setting(
+        "FRAUD_ML_MODEL_NAME", "fraud-detector", "Registered MLflow model holding the champion and challenger aliases"
+    )
+    experiment_name: str = setting("FRAUD_ML_EXPERIMENT", "fraud-model", "MLflow experiment of the training runs")
+    train_days: int = setting("FRAUD_ML_TRAIN_DAYS", 7, "Days of the training window")
+    delay_days: int = setting(
+        "FRAUD_ML_DELAY_DAYS", 7, "Days between training and test windows (fraud labels arrive this late)"
+    )
+    test_days: int = setting("FRAUD_ML_TEST_DAYS", 7, "Days of the test window")
+    validation_days: int = setting(
+        "FRAUD_ML_VALIDATION_DAYS", 3, "Days before the training window on which the alert threshold is chosen"
+    )
+    alert_budget: int = setting(
+        "FRAUD_ML_ALERT_BUDGET", 100, "Alerts per day investigators can handle; sets the flagging threshold"
+    )
+    card_precision_k: int = setting("FRAUD_ML_CARD_PRECISION_K", 100, "k of Card Precision@k (cards checked per day)")
+    # A decimal string: the settings module coerces only str, int and bool.
+    min_average_precision: str = setting(
+        "FRAUD_ML_MIN_AVERAGE_PRECISION", "0.30", "Test average precision the first champion must reach (0-1)"
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     profile: str = setting("FRAUD_PROFILE", "embedded", "embedded (default) or services")
     data_dir: str = setting("FRAUD_DATA_DIR", "data", "Local data: lake, DuckDB warehouse, MLflow local store")
@@ -275,9 +383,14 @@ class Settings:
     mlflow: MlflowSettings = field(default_factory=MlflowSettings)
     dagster: DagsterSettings = field(default_factory=DagsterSettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
+    quality: QualitySettings = field(default_factory=QualitySettings)
     contract: ContractSettings = field(default_factory=ContractSettings)
+    streaming: StreamingSettings = field(default_factory=StreamingSettings)
+    validator: ValidatorSettings = field(default_factory=ValidatorSettings)
+    lander: LanderSettings = field(default_factory=LanderSettings)
     lake: LakeSettings = field(default_factory=LakeSettings)
     spark: SparkSettings = field(default_factory=SparkSettings)
+    ml: MlSettings = field(default_factory=MlSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
