@@ -98,9 +98,14 @@ def demo(days: int, customers: int, live_seconds: int, timeout_s: int) -> None:
     run_cli([str(BIN / "fraud-lander"), "--drain", "--metrics-port", "-1"], "lander")
 
     landed = sorted(p.name[3:] for p in (Path(settings.lake_root) / "raw/transactions").glob("dt=*"))
-    expected = {d for d in landed if d >= settings.dagster.partitions_start}
+    from fraud_platform.defs.partitions import daily_partitions
+
+    expected = set(landed) & set(daily_partitions.get_partition_keys())
     step("starting the Dagster webserver and daemon; the landed-files sensor starts one run per day")
-    manager.up("embedded", ["dagster-webserver", "dagster-daemon"])
+    dagster = ["dagster-webserver", "dagster-daemon"]
+    # A Dagster left running by the services profile serves another instance: restart it here.
+    manager.down("services", dagster)
+    manager.up("embedded", dagster)
     home = dagster_home(manager.ctx, "embedded")
     results = wait_for_sensor_runs(home, expected, timeout_s)
     failed = sorted(d for d, s in results.items() if s != "SUCCESS")
