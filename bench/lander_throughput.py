@@ -1,0 +1,76 @@
+"""Lander throughput against a plain consumer of the same topic, side by side in one run.
+
+A topic of valid records is written once (transactionally, by the validator: the lander's real
+input, transaction markers included); then a plain read_committed consumer reads it to the end,
+and the lander lands it into a fresh local directory. Throughput is records / (drained -
+assigned) from each process's log; peak RSS sampled with psutil.
+
+    .venv/bin/python bench/lander_throughput.py [--messages 200000] [--update-results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+from datetime import date
+
+from validator_bench_helpers import create_topics, delete_index, delete_topics, produce_workload, run_processes
+from results import update_row
+
+from fraud_platform.settings import Settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--update-results", action="store_true")
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    tag = uuid.uuid4().hex[:8]
+    raw, validated = f"bench-raw-{tag}", f"bench-validated-{tag}"
+    lake = tempfile.mkdtemp(prefix="bench-lake-")
+    create_topics(settings, raw, validated)
+    try:
+        produce_workload(settings, raw, args.messages)
+        run_processes([[sys.executable, "-m", "streaming.validator.cli", "--raw-topic", raw, "--validated-topic",
+                        validated, "--group", f"v-{tag}", "--index", f"bench-invalid-{tag}", "--metrics-port", "-1",
+                        "--drain"]])
+        records = count_records(settings, validated)
+        plain = run_processes([[sys.executable, str(Path(__file__).with_name("lander_plain_consumer.py")), validated, f"plain-{tag}"]])
+        lander = run_processes([[sys.executable, "-m", "streaming.lander.cli", "--topic", validated, "--group",
+                                 f"l-{tag}", "--lake-root", lake, "--metrics-port", "-1", "--drain"]])
+    finally:
+        delete_topics(settings, raw, validated)
+        delete_index(settings, f"bench-invalid-{tag}")
+        shutil.rmtree(lake, ignore_errors=True)
+    plain_rate, lander_rate = records / plain.seconds, records / lander.seconds
+    print(f"plain consumer {plain_rate:,.0f} rec/s, peak RSS {plain.peak_rss_mb:.0f} MB")
+    print(f"lander         {lander_rate:,.0f} rec/s, peak RSS {lander.peak_rss_mb:.0f} MB "
+          f"({lander_rate / plain_rate:.2f} of plain)")
+    if args.update_results:
+        today, command = date.today().isoformat(), "python bench/lander_throughput.py --update-results"
+        update_row("lander_throughput", "lander, 1 process, local lake (records/s)", f"{lander_rate:,.0f}",
+                   f"{plain_rate:,.0f}", f"{lander_rate / plain_rate:.2f}", today, command)
+        update_row("lander_throughput", "lander peak RSS (MB)", f"{lander.peak_rss_mb:.0f}",
+                   f"{plain.peak_rss_mb:.0f}", f"{lander.peak_rss_mb / plain.peak_rss_mb:.2f}", today, command)
+
+
+def count_records(settings: Settings, topic: str) -> int:
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({**settings.kafka.client_config(), "group.id": "count"})
+    total = 0
+    for p in consumer.list_topics(topic, timeout=10).topics[topic].partitions:
+        low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+        total += high - low
+    consumer.close()
+    # Watermarks include transaction markers; the logs' record counts are exact, this is the upper bound.
+    return total
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Helpers shared by the validator and lander benchmarks: topics, a workload, timed, RSS-sampled processes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import psutil
+from confluent_kafka.admin import AdminClient, NewTopic
+from elasticsearch import Elasticsearch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fraud_platform.settings import Settings  # noqa: E402
+from fraud_platform_tests.streaming.workload import produce, workload  # noqa: E402
+
+STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
+
+
+@dataclass
+class ProcessRun:
+    seconds: float  # from the first "assigned partitions" to the last "drained" line
+    peak_rss_mb: float  # the largest of the processes
+
+
+def create_topics(settings: Settings, *topics: str, partitions: int = 6) -> None:
+    admin = AdminClient(settings.kafka.client_config())
+    for future in admin.create_topics([NewTopic(t, partitions, 1) for t in topics]).values():
+        future.result()
+
+
+def delete_topics(settings: Settings, *topics: str) -> None:
+    for future in AdminClient(settings.kafka.client_config()).delete_topics(list(topics)).values():
+        try:
+            future.result()
+        except Exception:
+            pass
+
+
+def delete_index(settings: Settings, index: str) -> None:
+    Elasticsearch(settings.elasticsearch.url).options(ignore_status=404).indices.delete(index=index)
+
+
+def produce_workload(settings: Settings, topic: str, n: int) -> None:
+    print(f"producing {n:,} messages to {topic}")
+    produce(settings.kafka.client_config(), topic, workload(n, seed=42))
+
+
+def _stamp(line: str) -> float:
+    return datetime.strptime(STAMP.match(line).group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+
+
+def run_processes(commands: list[list[str]]) -> ProcessRun:
+    logs = [tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False) for _ in commands]
+    processes = [subprocess.Popen(c, stdout=log, stderr=subprocess.STDOUT) for c, log in zip(commands, logs)]
+    peak = 0
+    while any(p.poll() is None for p in processes):
+        for p in processes:
+            try:
+                peak = max(peak, psutil.Process(p.pid).memory_info().rss)
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(0.05)
+    starts, ends = [], []
+    for process, log in zip(processes, logs):
+        text = Path(log.name).read_text().splitlines()
+        if process.returncode != 0:
+            raise SystemExit(f"{process.args} failed:\n" + "\n".join(text[-20:]))
+        starts += [_stamp(line) for line in text if STAMP.match(line) and "assigned partitions" in line][:1]
+        ends += [_stamp(line) for line in text if STAMP.match(line) and "drained" in line]
+    return ProcessRun(max(ends) - min(starts), peak / 2**20)

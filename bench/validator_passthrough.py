@@ -1,0 +1,62 @@
+"""The validator's anchor: the same consume → transactional produce loop, without validation.
+
+Same client settings (streaming.common.kafka_clients), same batch size, same transactions with
+send_offsets_to_transaction; every message is forwarded unchanged. Exits when caught up.
+
+    python bench/validator_passthrough.py RAW_TOPIC OUT_TOPIC GROUP BATCH_SIZE
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+
+from fraud_platform.settings import Settings
+from streaming.common.kafka_clients import consumer_config, transactional_producer_config
+
+log = logging.getLogger("passthrough")
+
+
+def main() -> None:
+    raw, out, group, batch_size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    logging.basicConfig(level="INFO", format="%(asctime)s passthrough %(levelname)s %(message)s")
+    settings = Settings.from_env()
+    consumer = Consumer(consumer_config(settings, group, ""))
+    producer = Producer(transactional_producer_config(settings, f"passthrough-{group}", 60000))
+    producer.init_transactions(30)
+    consumer.subscribe([raw], on_assign=lambda c, ps: log.info("assigned partitions %s", [p.partition for p in ps]))
+    caught_up: set[int] = set()
+    while True:
+        records = []
+        for message in consumer.consume(batch_size, timeout=0.5):
+            if message.error() is None:
+                records.append(message)
+                caught_up.discard(message.partition())
+            elif message.error().code() == KafkaError._PARTITION_EOF:
+                caught_up.add(message.partition())
+        if not records:
+            assigned = {tp.partition for tp in consumer.assignment()}
+            if assigned and assigned <= caught_up:
+                log.info("drained")
+                break
+            continue
+        producer.begin_transaction()
+        last: dict[int, int] = {}
+        for message in records:
+            while True:
+                try:
+                    producer.produce(out, message.value(), message.key())
+                    break
+                except BufferError:
+                    producer.poll(0.05)
+            last[message.partition()] = message.offset()
+        producer.send_offsets_to_transaction([TopicPartition(raw, p, o + 1) for p, o in last.items()],
+                                             consumer.consumer_group_metadata(), 30)
+        producer.commit_transaction(30)
+    consumer.close()
+
+
+if __name__ == "__main__":
+    main()

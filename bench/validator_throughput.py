@@ -1,0 +1,75 @@
+"""Validator throughput against a pass-through loop, side by side in one run; two validators vs one.
+
+The pass-through (bench/validator_passthrough.py) consumes and produces with the same client
+settings, batch size and Kafka transactions, but validates nothing and writes nothing to
+Elasticsearch. Each run reads the same raw topic (fresh groups, fresh output topics). Throughput
+is messages / (drained - assigned) from each process's own log, so interpreter start-up is left
+out; peak RSS is sampled with psutil. Runs against the local services stack.
+
+    .venv/bin/python bench/validator_throughput.py [--messages 200000] [--update-results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import uuid
+from pathlib import Path
+from datetime import date
+
+from validator_bench_helpers import ProcessRun, create_topics, delete_topics, delete_index, produce_workload, run_processes
+from results import update_row
+
+from fraud_platform.settings import Settings
+
+BATCH = 2000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--update-results", action="store_true")
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    tag = uuid.uuid4().hex[:8]
+    raw, outs = f"bench-raw-{tag}", [f"bench-out{i}-{tag}" for i in range(3)]
+    create_topics(settings, raw, *outs)
+    try:
+        produce_workload(settings, raw, args.messages)
+
+        def validator(out: str, group: str, instance: str) -> list[str]:
+            return [sys.executable, "-m", "streaming.validator.cli", "--raw-topic", raw, "--validated-topic", out,
+                    "--group", group, "--instance", instance, "--index", f"bench-invalid-{tag}",
+                    "--batch-size", str(BATCH), "--metrics-port", "-1", "--drain"]
+
+        passthrough = run_processes([[sys.executable, str(Path(__file__).with_name("validator_passthrough.py")), raw, outs[0],
+                                      f"pass-{tag}", str(BATCH)]])
+        one = run_processes([validator(outs[1], f"one-{tag}", "a")])
+        two = run_processes([validator(outs[2], f"two-{tag}", "a"), validator(outs[2], f"two-{tag}", "b")])
+    finally:
+        delete_topics(settings, raw, *outs)
+        delete_index(settings, f"bench-invalid-{tag}")
+    report(args, passthrough, one, two)
+
+
+def report(args, passthrough: ProcessRun, one: ProcessRun, two: ProcessRun) -> None:
+    n = args.messages
+    rates = {name: n / run.seconds for name, run in (("pass", passthrough), ("one", one), ("two", two))}
+    print(f"pass-through {rates['pass']:,.0f} msg/s, peak RSS {passthrough.peak_rss_mb:.0f} MB")
+    print(f"validator    {rates['one']:,.0f} msg/s, peak RSS {one.peak_rss_mb:.0f} MB "
+          f"({rates['one'] / rates['pass']:.2f} of pass-through)")
+    print(f"2 validators {rates['two']:,.0f} msg/s together, peak RSS {two.peak_rss_mb:.0f} MB per process "
+          f"({rates['two'] / rates['one']:.2f}x one)")
+    if args.update_results:
+        today, command = date.today().isoformat(), "python bench/validator_throughput.py --update-results"
+        update_row("validator_throughput", "validator, 1 process (msg/s)", f"{rates['one']:,.0f}",
+                   f"{rates['pass']:,.0f}", f"{rates['one'] / rates['pass']:.2f}", today, command)
+        update_row("validator_throughput", "validator, 2 processes in one group (msg/s)", f"{rates['two']:,.0f}",
+                   f"{rates['one']:,.0f}", f"{rates['two'] / rates['one']:.2f}", today, command)
+        update_row("validator_throughput", "validator peak RSS (MB)", f"{one.peak_rss_mb:.0f}",
+                   f"{passthrough.peak_rss_mb:.0f}", f"{one.peak_rss_mb / passthrough.peak_rss_mb:.2f}", today,
+                   command)
+
+
+if __name__ == "__main__":
+    main()

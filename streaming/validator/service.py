@@ -1,0 +1,314 @@
+"""The validator's loop: consume a batch, route it, write invalids to Elasticsearch, then commit
+valids + offsets in one Kafka transaction.
+
+Order is what makes it lose nothing: Elasticsearch first (idempotent by _id), the Kafka
+transaction last. If Elasticsearch is unreachable, nothing is produced and nothing committed:
+the consumer is rewound to the batch start and the batch is redone after a backoff. A crash at
+any point leaves the batch uncommitted, so a restart redoes it; its Elasticsearch documents are
+overwritten in place and its aborted records are invisible to read_committed readers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
+
+from fraud_platform.contract import Reason, Violation, max_amount
+from fraud_platform.settings import Settings
+from streaming.common.kafka_clients import (
+    consumer_config,
+    member_name,
+    plain_consumer_config,
+    transactional_producer_config,
+)
+from streaming.common.lag import consumer_lag
+from streaming.common.metrics import Metrics, serve_metrics
+from streaming.common.shutdown import GracefulShutdown
+
+from .dedup import DedupWindow
+from .forwarder import BatchAborted, ProducerFenced, TransactionalForwarder
+from .invalid_document import document_id, invalid_document
+from .invalid_index import ElasticsearchUnavailable, InvalidIndex
+from .routing import MessageRouter
+from .warmup import warm_window
+
+log = logging.getLogger("fraud-validator")
+
+
+@dataclass(frozen=True)
+class ValidatorOptions:
+    raw_topic: str
+    validated_topic: str
+    group: str
+    instance: str
+    index: str
+    batch_size: int
+    dedup_window: int
+    metrics_port: int
+    drain: bool = False  # exit once every assigned partition is caught up
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides) -> ValidatorOptions:
+        v = settings.validator
+        base = dict(raw_topic=settings.kafka.raw_topic, validated_topic=settings.kafka.validated_topic,
+                    group=v.group, instance=v.instance, index=settings.elasticsearch.invalid_index,
+                    batch_size=v.batch_size, dedup_window=v.dedup_window, metrics_port=v.metrics_port)
+        return cls(**{**base, **{k: val for k, val in overrides.items() if val is not None}})
+
+
+def validator_metrics() -> Metrics:
+    metrics = Metrics("fraud_validator")
+    metrics.declare("messages_total", "counter", "Messages decided, by outcome (valid or invalid)")
+    metrics.declare("invalid_reasons_total", "counter", "Failed rules of invalid messages, by reason code")
+    metrics.declare("batches_total", "counter", "Batches committed")
+    metrics.declare("transactions_aborted_total", "counter", "Kafka transactions aborted and redone")
+    metrics.declare("elasticsearch_failures_total", "counter", "Batches held back because Elasticsearch failed")
+    metrics.declare("throughput_messages_per_second", "gauge", "Messages decided per second, last interval")
+    metrics.declare("consumer_lag", "gauge", "Messages not yet committed, by partition")
+    return metrics
+
+
+class Validator:
+    def __init__(self, settings: Settings, options: ValidatorOptions) -> None:
+        self.settings = settings
+        self.options = options
+        self.metrics = validator_metrics()
+        self.shutdown = GracefulShutdown()
+        member = member_name(options.instance)
+        self.consumer = Consumer(consumer_config(settings, options.group, options.instance))
+        self.warmup_reader = Consumer(plain_consumer_config(settings, f"{options.group}-warmup"))
+        self.forwarder = TransactionalForwarder(
+            transactional_producer_config(settings, f"fraud-validator-{member}",
+                                          settings.validator.transaction_timeout_ms),
+            options.validated_topic,
+            should_stop=lambda: self.shutdown.requested,
+        )
+        self.index = InvalidIndex(settings.elasticsearch.url, options.index)
+        self.es_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk")
+        self.router = MessageRouter(max_amount())
+        self.windows: dict[int, DedupWindow] = {}
+        self.caught_up: set[int] = set()
+        self._reported_at = time.monotonic()
+        self._reported_count = 0.0
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        server = serve_metrics(self.metrics, "127.0.0.1", self.options.metrics_port)
+        if server is not None:
+            log.info("metrics on http://127.0.0.1:%d/metrics", server.server_address[1])
+        if not self._wait_for(self.index.ensure, "Elasticsearch index") or not self.forwarder.init():
+            return 0
+        self.consumer.subscribe([self.options.raw_topic], on_assign=self._on_assign, on_revoke=self._on_revoke,
+                                on_lost=self._on_revoke)
+        log.info("validating %s -> %s (invalid -> %s), group %s", self.options.raw_topic,
+                 self.options.validated_topic, self.options.index, self.options.group)
+        backoff = 1.0
+        try:
+            while not self.shutdown.requested:
+                records = self._next_batch()
+                if records:
+                    try:
+                        self._process(records)
+                        backoff = 1.0
+                    except (ElasticsearchUnavailable, BatchAborted) as error:
+                        self._hold_back(records, error, backoff)
+                        backoff = min(backoff * 2, self.settings.validator.es_backoff_max_s)
+                elif self.options.drain and self._all_caught_up():
+                    log.info("drained: every assigned partition is caught up")
+                    break
+                self._report_periodically()
+        except ProducerFenced as error:
+            log.error("fenced: another validator owns transactional id; exiting: %s", error)
+            return 3
+        finally:
+            self._report(force=True)
+            self.consumer.close()
+            self.warmup_reader.close()
+            self.forwarder.close()
+            self.es_writer.shutdown(wait=True)
+            self.index.close()
+            if server is not None:
+                server.shutdown()
+        return 0
+
+    def _wait_for(self, action, what: str) -> bool:
+        delay = 1.0
+        while not self.shutdown.requested:
+            try:
+                action()
+                return True
+            except ElasticsearchUnavailable as error:
+                log.warning("%s unreachable, retrying in %.0f s: %s", what, delay, error)
+                self.shutdown.wait(delay)
+                delay = min(delay * 2, self.settings.validator.es_backoff_max_s)
+        return False
+
+    def _on_assign(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        log.info("assigned partitions %s", sorted(tp.partition for tp in partitions))
+        for tp in partitions:
+            self.windows.pop(tp.partition, None)  # warmed up again from the committed offset
+
+    def _on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
+        for tp in partitions:
+            self.windows.pop(tp.partition, None)
+            self.caught_up.discard(tp.partition)
+            self.metrics.set("consumer_lag", 0, partition=str(tp.partition))
+
+    # -- one batch --------------------------------------------------------------------------------
+
+    def _next_batch(self) -> list[Message]:
+        timeout = self.settings.streaming.poll_timeout_ms / 1000
+        records = []
+        for message in self.consumer.consume(self.options.batch_size, timeout=timeout):
+            error = message.error()
+            if error is None:
+                records.append(message)
+                self.caught_up.discard(message.partition())
+            elif error.code() == KafkaError._PARTITION_EOF:
+                self.caught_up.add(message.partition())
+            elif error.fatal():
+                raise KafkaException(error)
+            else:
+                log.warning("consumer: %s", error)
+        return records
+
+    def _process(self, records: list[Message]) -> None:
+        now = datetime.now(UTC)
+        self._warm_windows(records)
+        forward: list[Message] = []
+        invalid: list[tuple[str, dict]] = []
+        counts: dict[str, int] = {}
+        for message in records:
+            partition, offset, payload = message.partition(), message.offset(), message.value()
+            outcome = self.router.route(payload, now)
+            duplicate_of = None
+            if isinstance(outcome, str):
+                window = self.windows[partition]
+                duplicate_of = window.first_seen(offset, outcome)
+                if duplicate_of is None:
+                    window.add(offset, outcome)
+                    forward.append(message)
+                    continue
+                outcome = [Violation(Reason.DUPLICATE_TRANSACTION_ID, "transaction_id",
+                                     f"{outcome} was forwarded at offset {duplicate_of} of partition {partition}")]
+            for violation in outcome:
+                counts[violation.reason] = counts.get(violation.reason, 0) + 1
+            _type, timestamp = message.timestamp()
+            invalid.append((
+                document_id(message.topic(), partition, offset),
+                invalid_document(payload=payload, violations=outcome, topic=message.topic(), partition=partition,
+                                 offset=offset, key=message.key(), timestamp_ms=timestamp if _type else None,
+                                 raw_payload_max_bytes=self.settings.validator.raw_payload_max_bytes,
+                                 duplicate_of=duplicate_of),
+            ))
+        # Elasticsearch writes while Kafka takes the records; the commit waits for both.
+        written = self.es_writer.submit(self.index.write, invalid) if invalid else None
+        try:
+            self.forwarder.commit(forward, _next_offsets(records), self.consumer.consumer_group_metadata(),
+                                  before_commit=written.result if written else lambda: None)
+        finally:
+            if written is not None:
+                wait([written])  # never leave a write running into the next attempt
+        self.metrics.inc("messages_total", len(forward), outcome="valid")
+        self.metrics.inc("messages_total", len(invalid), outcome="invalid")
+        for reason, count in counts.items():
+            self.metrics.inc("invalid_reasons_total", count, reason=str(reason))
+        self.metrics.inc("batches_total")
+
+    def _warm_windows(self, records: list[Message]) -> None:
+        firsts: dict[int, int] = {}
+        for message in records:
+            firsts.setdefault(message.partition(), message.offset())
+        for partition, first in firsts.items():
+            if partition not in self.windows:
+                self.windows[partition] = warm_window(self.warmup_reader, self.router, self.options.raw_topic,
+                                                      partition, first, self.options.dedup_window)
+
+    def _hold_back(self, records: list[Message], error: Exception, backoff: float) -> None:
+        """Undo the batch: rewind its partitions to their committed offsets, rebuild their windows.
+
+        Committed, not the batch start: when a commit's outcome was unknown and a new producer
+        settled it, the batch may in fact be committed, and redoing it would produce it twice.
+        """
+        if isinstance(error, ElasticsearchUnavailable):
+            self.metrics.inc("elasticsearch_failures_total")
+        else:
+            self.metrics.inc("transactions_aborted_total")
+        firsts: dict[int, int] = {}
+        for message in records:
+            firsts.setdefault(message.partition(), message.offset())
+        committed = self._committed([TopicPartition(self.options.raw_topic, p) for p in firsts])
+        if committed is None:
+            return  # shutdown requested: nothing was committed by this batch's attempt, exit is safe
+        for partition, first in firsts.items():
+            self.windows.pop(partition, None)
+            offset = committed.get(partition)
+            self._seek(TopicPartition(self.options.raw_topic, partition, first if offset is None else offset))
+        lag = consumer_lag(self.consumer)
+        log.warning("not advancing (%s: %s); retry in %.0f s; lag %d %s", type(error).__name__,
+                    str(error)[:200], backoff, sum(lag.values()), lag)
+        self.shutdown.wait(backoff)
+
+    def _committed(self, partitions: list[TopicPartition]) -> dict[int, int] | None:
+        """{partition: committed offset} (absent when none yet); retried until the broker answers."""
+        delay = 1.0
+        while not self.shutdown.requested:
+            try:
+                return {tp.partition: tp.offset for tp in self.consumer.committed(partitions, timeout=30)
+                        if tp.offset >= 0}
+            except KafkaException as error:
+                log.warning("reading committed offsets failed, retrying: %s", error)
+                self.shutdown.wait(delay)
+                delay = min(delay * 2, 30)
+        return None
+
+    def _seek(self, tp: TopicPartition) -> None:
+        for attempt in range(20):
+            try:
+                self.consumer.seek(tp)
+                return
+            except KafkaException as error:
+                if tp.partition not in {a.partition for a in self.consumer.assignment()}:
+                    return  # revoked meanwhile: its new owner resumes from the committed offset
+                if attempt == 19:
+                    raise
+                log.warning("seek %s failed, retrying: %s", tp, error)
+                time.sleep(0.5)
+
+    def _all_caught_up(self) -> bool:
+        assigned = {tp.partition for tp in self.consumer.assignment()}
+        return bool(assigned) and assigned <= self.caught_up
+
+    # -- reporting ----------------------------------------------------------------------------------
+
+    def _report_periodically(self) -> None:
+        if time.monotonic() - self._reported_at >= self.settings.streaming.report_interval_s:
+            self._report()
+
+    def _report(self, force: bool = False) -> None:
+        elapsed = time.monotonic() - self._reported_at
+        total = self.metrics.total("messages_total")
+        rate = (total - self._reported_count) / elapsed if elapsed > 0 else 0.0
+        self.metrics.set("throughput_messages_per_second", round(rate, 1))
+        lag = consumer_lag(self.consumer) if not force else {}
+        for partition, value in lag.items():
+            self.metrics.set("consumer_lag", value, partition=str(partition))
+        log.info("valid=%d invalid=%d rate=%.0f/s lag=%d aborts=%d es_failures=%d",
+                 self.metrics.value("messages_total", outcome="valid"),
+                 self.metrics.value("messages_total", outcome="invalid"), rate, sum(lag.values()),
+                 self.metrics.total("transactions_aborted_total"), self.metrics.total("elasticsearch_failures_total"))
+        self._reported_at, self._reported_count = time.monotonic(), total
+
+
+def _next_offsets(records: list[Message]) -> list[TopicPartition]:
+    last: dict[tuple[str, int], int] = {}
+    for message in records:
+        last[(message.topic(), message.partition())] = message.offset()
+    return [TopicPartition(topic, partition, offset + 1) for (topic, partition), offset in last.items()]
