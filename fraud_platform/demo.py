@@ -67,7 +67,10 @@ def wait_for_sensor_runs(home: Path, expected_days: set[str], timeout_s: int) ->
 @click.option("--customers", default=1000, show_default=True, help="Generator population (volume per day).")
 @click.option("--live-seconds", default=20, show_default=True, help="Seconds of live stream after the backfill.")
 @click.option("--timeout", "timeout_s", default=5400, show_default=True, help="Longest wait for the daily runs.")
-def demo(days: int, customers: int, live_seconds: int, timeout_s: int) -> None:
+@click.option("--seed", type=int, default=None,
+              help="Generator seed. Default: new each run, so a repeated demo adds new transactions instead of "
+                   "replaying ids the validator would reject as duplicates.")
+def demo(days: int, customers: int, live_seconds: int, timeout_s: int, seed: int | None) -> None:
     """Run the whole pipeline on the embedded default and leave the Dagster UI up."""
     from fraud_platform.stack.dagster_services import dagster_home
     from fraud_platform.stack.manager import StackManager
@@ -80,17 +83,20 @@ def demo(days: int, customers: int, live_seconds: int, timeout_s: int) -> None:
     step("starting Kafka and Elasticsearch")
     manager.up("embedded")
 
+    seed = int(time.time()) if seed is None else seed
     today = date.today()
     start = today - timedelta(days=days)
     data = Path(settings.data_dir)
     data.mkdir(parents=True, exist_ok=True)
-    step(f"generating {days} days of transactions ({start} .. {today - timedelta(days=1)}) into Kafka")
+    step(f"generating {days} days of transactions ({start} .. {today - timedelta(days=1)}, seed {seed}) into Kafka")
     run_cli([str(BIN / "fraud-generator"), "backfill", "--start", start.isoformat(), "--end", today.isoformat(),
-             "--customers", str(customers), "--summary-json", str(data / "demo-backfill-summary.json")],
+             "--customers", str(customers), "--seed", str(seed),
+             "--summary-json", str(data / "demo-backfill-summary.json")],
             "generator backfill")
     step(f"streaming live transactions for {live_seconds} s")
     run_cli([str(BIN / "fraud-generator"), "live", "--rate", "50", "--duration", str(live_seconds),
-             "--customers", str(customers), "--summary-json", str(data / "demo-live-summary.json")],
+             "--customers", str(customers), "--seed", str(seed + 1),
+             "--summary-json", str(data / "demo-live-summary.json")],
             "generator live")
     step("validating (valid → validated-transactions, invalid → Elasticsearch)")
     run_cli([str(BIN / "fraud-validator"), "--drain", "--metrics-port", "-1"], "validator")
