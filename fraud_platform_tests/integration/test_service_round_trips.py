@@ -101,8 +101,15 @@ def test_dagster_definitions_load_and_asset_materializes(settings):
     assert "platform_health materialized" in smoke.dagster_round_trip(settings)
 
 
-def test_dagster_webserver_serves_the_code_location(settings):
-    query = "{ assetNodes { assetKey { path } } }"
+def test_dagster_webserver_lists_the_assets_and_checks(settings):
+    query = """{ assetNodes { assetKey { path }
+                 assetChecksOrError { ... on AssetChecks { checks { name blocking } } } } }"""
     url = f"http://{settings.dagster.host}:{settings.dagster.port}/graphql"
-    nodes = requests.post(url, json={"query": query}, timeout=30).json()["data"]["assetNodes"]
-    assert ["platform_health"] in [n["assetKey"]["path"] for n in nodes]
+    nodes = requests.post(url, json={"query": query}, timeout=60).json()["data"]["assetNodes"]
+    by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
+    from fraud_platform.definitions import defs
+
+    expected = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert expected <= set(by_key)
+    checks = {c["name"]: c["blocking"] for c in by_key["fct_transactions"]["assetChecksOrError"]["checks"]}
+    assert checks.get("contract_expectations") is True
