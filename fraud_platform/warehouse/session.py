@@ -57,7 +57,11 @@ class WarehouseSession(ABC):
         self.execute("COMMIT")
 
     def ensure_staging_tables(self) -> None:
-        for statement in staging_ddl(self.dialect):
+        # PRODUCTION.FRAUD_PREDICTIONS too: the dbt model agg_model_performance_daily reads it as a
+        # source, so it must exist (empty) before the first model has scored anything.
+        from fraud_platform.ml.predictions_table import predictions_ddl
+
+        for statement in [*staging_ddl(self.dialect), *predictions_ddl(self.dialect)]:
             self.execute(statement)
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:

@@ -14,6 +14,7 @@ from fraud_platform.defs.dbt.translator import FraudDbtTranslator
 MODELS = {
     "stg_transactions", "stg_invalid_transactions", "int_transactions_enriched", "fct_transactions",
     "dim_customer", "dim_merchant", "dim_date", "agg_fraud_daily", "agg_data_quality_daily",
+    "agg_model_performance_daily",
 }
 
 
@@ -35,4 +36,4 @@ def test_dbt_parse_into_a_temp_target_maps_sources_to_staging_assets(tmp_path):
     keys = {k.to_user_string() for k in models_from_fresh_manifest.keys}
     deps = {d.to_user_string() for d in models_from_fresh_manifest.dependency_keys}
     assert keys == MODELS
-    assert {"staging_transactions", "staging_invalid_transactions"} <= deps
+    assert {"staging_transactions", "staging_invalid_transactions", "fraud_scores"} <= deps

@@ -14,7 +14,7 @@ SOURCES = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "stag
 
 def _tables() -> dict:
     document = yaml.safe_load(SOURCES.read_text())
-    (source,) = document["sources"]
+    (source,) = [s for s in document["sources"] if s["name"] == "staging"]
     assert source["schema"] == "STAGING"
     return {t["name"]: t for t in source["tables"]}
 
