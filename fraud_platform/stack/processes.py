@@ -6,6 +6,7 @@ process that merely reused a recorded pid.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -97,14 +98,26 @@ def stop(record: ProcessRecord, timeout_s: float) -> bool:
     proc = record.process()
     if proc is None:
         return False
+    # Every member of the session's process group, so that children outlive nobody.
+    members = [proc, *_group_members(record.pid, exclude=proc.pid)]
     _signal_group(record.pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and record.is_running():
-        time.sleep(0.2)
-    if record.is_running():
+    _, alive = psutil.wait_procs(members, timeout=timeout_s)
+    if alive:
         _signal_group(record.pid, signal.SIGKILL)
-        psutil.wait_procs([proc], timeout=10)
+        for leftover in alive:
+            with contextlib.suppress(psutil.Error):
+                leftover.kill()
+        psutil.wait_procs(alive, timeout=10)
     return True
+
+
+def _group_members(pgid: int, exclude: int) -> list[psutil.Process]:
+    members = []
+    for candidate in psutil.process_iter():
+        with contextlib.suppress(psutil.Error, ProcessLookupError):
+            if candidate.pid != exclude and os.getpgid(candidate.pid) == pgid:
+                members.append(candidate)
+    return members
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
