@@ -17,7 +17,7 @@ import msgspec
 from .fields import FIELDS, Field, Kind
 from .limits import MAX_MESSAGE_BYTES, max_amount as configured_max_amount
 from .reasons import DOCUMENT, Reason, Violation
-from .rules import Context, check_document
+from .rules import Context, check_document, passes_semantics
 
 
 def _annotation(field: Field) -> Any:
@@ -74,17 +74,34 @@ def validate(
     Oversized, non-UTF-8 and malformed messages get a single violation: nothing else can
     be checked. duplicate_transaction_id needs state and is detected downstream.
     """
-    if len(payload) > max_bytes:
-        return [Violation(Reason.OVERSIZED_MESSAGE, DOCUMENT, f"{len(payload)} bytes is over {max_bytes}")]
+    if too_big := oversized(payload, max_bytes):
+        return too_big
     ctx = Context(
         max_amount=configured_max_amount() if max_amount is None else max_amount,
         now=datetime.now(UTC) if now is None else now,
     )
+    return decide(payload, ctx)[1]
+
+
+def oversized(payload: bytes | bytearray | memoryview, max_bytes: int = MAX_MESSAGE_BYTES) -> list[Violation]:
+    """The violation of a payload over `max_bytes` (checked before anything parses it), or []."""
+    if len(payload) > max_bytes:
+        return [Violation(Reason.OVERSIZED_MESSAGE, DOCUMENT, f"{len(payload)} bytes is over {max_bytes}")]
+    return []
+
+
+def decide(payload: bytes | bytearray | memoryview, ctx: Context) -> tuple[Transaction | None, list[Violation]]:
+    """(record, []) for a valid payload, (None, violations) otherwise, for a payload already
+    within the size limit. The validator's entry point: it builds `ctx` once per batch."""
     try:
         record = _TYPED.decode(payload)
     except msgspec.DecodeError as error:  # includes msgspec.ValidationError
-        return _slow_path(payload, ctx, error)
-    return check_document(msgspec.structs.asdict(record), ctx, shape_checked=True)
+        return None, _slow_path(payload, ctx, error)
+    if passes_semantics(record, ctx):
+        return record, []
+    # check_document is the reference; should the quick answer ever disagree, it decides.
+    violations = check_document(msgspec.structs.asdict(record), ctx, shape_checked=True)
+    return (None if violations else record), violations
 
 
 def _slow_path(payload: bytes | bytearray | memoryview, ctx: Context, error: Exception) -> list[Violation]:

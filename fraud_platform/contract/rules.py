@@ -1,16 +1,18 @@
 """Every contract rule as a check on decoded JSON values, reporting reason-coded violations.
 
-record.validate() uses it two ways: on its slow path over a generic decoded document, to
-report every failed rule; on its fast path (`shape_checked=True`), after msgspec has
-already enforced presence, types, enums, lengths, patterns and static bounds, to run only
-what msgspec cannot express: timestamp meaning, the configured amount limit, whole cents,
-IP syntax and the cross-field rules.
+record.validate() uses it three ways: on its slow path over a generic decoded document, to
+report every failed rule; after msgspec has already enforced presence, types, enums, lengths,
+patterns and static bounds, `passes_semantics` answers yes/no on the typed record for what
+msgspec cannot express (timestamp meaning, the configured amount limit, whole cents, IP
+syntax, the cross-field rules) without building a dict; and when it says no,
+`check_document(..., shape_checked=True)` names the failures.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,6 +58,47 @@ _ANY_OFFSET = re.compile(
     r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(?P<offset>Z|[+-][0-9]{2}:[0-9]{2})$"
 )
 _UTC_OFFSETS = ("Z", "+00:00")
+
+
+_SEMANTIC_FIELDS = tuple((f.name, f.kind) for f in FIELDS if f.kind in SEMANTIC_KINDS)
+
+
+def passes_semantics(record: object, ctx: Context) -> bool:
+    """Whether a record msgspec has shape-checked also passes every other rule.
+
+    The validator's hot path: attribute access, no dict, no Violation objects. It must agree
+    exactly with `not check_document(asdict(record), ctx, shape_checked=True)`; a property
+    test holds the two together. False only means "look closer": the caller runs
+    check_document for the reasons.
+    """
+    for name, kind in _SEMANTIC_FIELDS:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if kind is Kind.TIMESTAMP:
+            # msgspec's pattern already pinned the shape and the UTC offset; the calendar
+            # (30 February) and the clock are left.
+            try:
+                if datetime.fromisoformat(value) > ctx.now + FUTURE_TOLERANCE:
+                    return False
+            except ValueError:
+                return False
+        elif kind is Kind.MONEY:
+            if not 0 < value <= ctx.max_amount:
+                return False
+            text = repr(value)  # shortest round-tripping decimal: what the producer wrote
+            dot = text.find(".")
+            if "e" in text or (dot >= 0 and len(text) - dot - 1 > 2):
+                return False
+        elif not _is_plain_ip(value):
+            return False
+    for rule in NULL_WHEN:
+        if getattr(record, rule.field) is not None and getattr(record, rule.when) in rule.values:
+            return False
+    for rule in LABELLED_BY:
+        if getattr(record, rule.field) != rule.labels[getattr(record, rule.code)]:
+            return False
+    return True
 
 
 def check_document(doc: object, ctx: Context, *, shape_checked: bool = False) -> list[Violation]:
@@ -183,6 +226,16 @@ def _check_amount(name: str, value: float, ctx: Context) -> Violation | None:
     if Decimal(repr(value)) % AMOUNT_STEP != 0:
         return Violation(Reason.INVALID_FORMAT, name, f"{value} has more than 2 decimal places")
     return None
+
+
+def _is_plain_ip(value: str) -> bool:
+    """_check_ip's yes/no, ten times faster: the C parser accepts exactly what ipaddress does,
+    and rejects zone indexes (fraud_platform_tests/unit/test_contract_validate.py compares them)."""
+    try:
+        socket.inet_pton(socket.AF_INET6 if ":" in value else socket.AF_INET, value)
+    except (OSError, ValueError, UnicodeError):
+        return False
+    return True
 
 
 def _check_ip(name: str, value: str) -> Violation | None:

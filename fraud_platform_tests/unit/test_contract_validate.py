@@ -33,7 +33,7 @@ from fraud_platform.contract import (
     json_schema_validator,
     validate,
 )
-from fraud_platform.contract.rules import Context, check_document
+from fraud_platform.contract.rules import Context, _check_ip, _is_plain_ip, check_document, passes_semantics
 
 from .contract_cases import INVALID, VALID, record
 
@@ -43,6 +43,7 @@ LATE = datetime(2100, 1, 1, tzinfo=UTC)
 LIMIT = Decimal("50000.00")
 SCHEMA_VALIDATOR = json_schema_validator()
 GENERIC = msgspec.json.Decoder(float_hook=float)
+TYPED = msgspec.json.Decoder(Transaction)
 
 
 def check(payload: bytes, now: datetime = LATE) -> list[Violation]:
@@ -270,3 +271,32 @@ def test_fast_path_reports_what_the_full_rules_report(doc):
     payload = encode(doc)
     full = check_document(GENERIC.decode(payload), Context(LIMIT, LATE))
     assert check(payload) == full
+
+
+@PROPERTY_SETTINGS
+@given(mutated_records(), st.sampled_from([LATE, datetime(2050, 6, 15, 12, tzinfo=UTC)]))
+def test_quick_semantic_answer_matches_the_named_rules(doc, now):
+    # passes_semantics is the validator's hot path; check_document explains its "no".
+    try:
+        typed = TYPED.decode(encode(doc))
+    except msgspec.ValidationError:
+        assume(False)
+    ctx = Context(LIMIT, now)
+    assert passes_semantics(typed, ctx) == (check_document(msgspec.structs.asdict(typed), ctx, shape_checked=True) == [])
+
+
+IP_EDGE_CASES = ["::1", "1.2.3.4", "01.2.3.4", "::ffff:1.2.3.4", "::ffff:01.2.3.4", "1::", "::", "1:2:3:4:5:6:7:8",
+                 "1:2:3:4:5:6:7:8:9", "fe80::1%1", "fe80::1%eth0", "1.2.3", "256.1.1.1", "1.2.3.4 ", " 1.2.3.4",
+                 "\u0661.2.3.4", "0.0.0.0", "::00001", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4", "0x1.2.3.4",
+                 "1.2.3.4\x00", "", "1.2.3.4/32", "[::1]", "2001:db8::1"]
+
+
+@pytest.mark.parametrize("value", IP_EDGE_CASES)
+def test_quick_ip_check_agrees_with_ipaddress(value):
+    assert _is_plain_ip(value) == (_check_ip("ip_address", value) is None)
+
+
+@PROPERTY_SETTINGS
+@given(st.ip_addresses().map(str) | st.text(alphabet="0123456789abcdefABCDEF:.%x ", max_size=45))
+def test_quick_ip_check_agrees_with_ipaddress_on_random_text(value):
+    assert _is_plain_ip(value) == (_check_ip("ip_address", value) is None)

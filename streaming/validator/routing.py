@@ -8,26 +8,22 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-import msgspec
-
-from fraud_platform.contract import Violation, validate
-
-
-class _TransactionId(msgspec.Struct):
-    transaction_id: str
-
-
-_ID = msgspec.json.Decoder(_TransactionId)
+from fraud_platform.contract import Violation
+from fraud_platform.contract.record import decide, oversized
+from fraud_platform.contract.rules import Context
 
 
 class MessageRouter:
     def __init__(self, max_amount: Decimal) -> None:
         self.max_amount = max_amount  # parsed once, not per message
+        self._context = Context(max_amount, datetime.min)
 
     def route(self, payload: bytes | None, now: datetime) -> str | list[Violation]:
         """The transaction_id of a valid payload, else the non-empty list of its violations."""
         data = b"" if payload is None else payload
-        violations = validate(data, max_amount=self.max_amount, now=now)
-        if violations:
-            return violations
-        return _ID.decode(data).transaction_id
+        if too_big := oversized(data):
+            return too_big
+        if self._context.now is not now:  # one Context per batch, not per message
+            self._context = Context(self.max_amount, now)
+        record, violations = decide(data, self._context)
+        return violations if record is None else record.transaction_id
