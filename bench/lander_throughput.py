@@ -27,12 +27,14 @@ from fraud_platform.settings import Settings
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--lake-parent", default=None,
+                        help="directory to create the temporary lake in (default: the system temp dir)")
     parser.add_argument("--update-results", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env()
     tag = uuid.uuid4().hex[:8]
     raw, validated = f"bench-raw-{tag}", f"bench-validated-{tag}"
-    lake = tempfile.mkdtemp(prefix="bench-lake-")
+    lake = tempfile.mkdtemp(prefix="bench-lake-", dir=args.lake_parent)
     create_topics(settings, raw, validated)
     try:
         produce_workload(settings, raw, args.messages)

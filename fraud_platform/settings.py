@@ -337,6 +337,9 @@ class LanderSettings:
     rotate_interval_s: int = setting(
         "FRAUD_LANDER_ROTATE_INTERVAL_S", 3600, "Event-time interval after which a partition's open files are written"
     )
+    write_threads: int = setting(
+        "FRAUD_LANDER_WRITE_THREADS", 4, "Segments written to the lake at once, while the lander keeps consuming"
+    )
     idle_flush_s: int = setting(
         "FRAUD_LANDER_IDLE_FLUSH_S",
         0,

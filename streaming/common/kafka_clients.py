@@ -31,6 +31,10 @@ def consumer_config(settings: Settings, group: str, instance: str) -> dict:
         # librdkafka prefetches up to 64 MB per consumer by default; 16 MB keeps a batch or more
         # per partition in flight and the process far below its memory budget.
         "queued.max.messages.kbytes": 16384,
+        # When that queue is full, librdkafka pauses fetching for fetch.queue.backoff.ms (default
+        # 1000 ms): a fast consumer then idles up to a second per refill. Measured on the local
+        # broker: 50-58k -> 130-145k records/s for a plain read_committed consumer.
+        "fetch.queue.backoff.ms": 10,
     }
     if instance:
         # Static membership: a restarted process takes its partitions back at once instead of
@@ -60,4 +64,8 @@ def plain_consumer_config(settings: Settings, group: str) -> dict:
         "isolation.level": "read_committed",
         "enable.partition.eof": True,
         "queued.max.messages.kbytes": 16384,
+        # When that queue is full, librdkafka pauses fetching for fetch.queue.backoff.ms (default
+        # 1000 ms): a fast consumer then idles up to a second per refill. Measured on the local
+        # broker: 50-58k -> 130-145k records/s for a plain read_committed consumer.
+        "fetch.queue.backoff.ms": 10,
     }

@@ -8,7 +8,7 @@ same key again replaces it, which is what makes a replayed lander idempotent.
 from __future__ import annotations
 
 import os
-import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -36,20 +36,33 @@ class LocalLake(LakeFileSystem):
     def __init__(self, root: str | Path) -> None:
         self.root = str(root)
         self._base = Path(root)
+        self._made: set[str] = set()  # directories known to exist: one mkdir per day, not per file
 
     def write(self, key: str, data: bytes) -> None:
-        target = self._base / key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Hidden temp name in the same directory: readers skip dot-files, rename is atomic.
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        target = os.path.join(self.root, key)
+        parent, name = os.path.split(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        # Hidden temp name in the same directory (readers skip dot-files, rename is atomic),
+        # unique per process and thread so concurrent writers of one key never share it.
+        tmp = os.path.join(parent, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             os.replace(tmp, target)
+        except FileNotFoundError:
+            self._made.discard(parent)  # the directory was removed behind our back: recreate next time
+            _unlink_quietly(tmp)
+            raise
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            _unlink_quietly(tmp)
             raise
 
     def read(self, key: str) -> bytes:
@@ -89,6 +102,13 @@ class S3Lake(LakeFileSystem):
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
             keys += [obj["Key"][strip:] for obj in page.get("Contents", [])]
         return iter(sorted(keys))
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def open_lake(settings: Settings, root: str | None = None) -> LakeFileSystem:

@@ -36,8 +36,29 @@ def event_moment(value: bytes, kafka_timestamp_ms: int | None) -> datetime:
     return datetime.fromtimestamp(max(kafka_timestamp_ms or 0, 0) / 1000, UTC)
 
 
-def jsonl_line(value: bytes) -> bytes:
-    """The record as one JSON line; a pretty-printed payload is re-encoded compactly."""
-    if b"\n" in value or b"\r" in value:
-        value = msgspec.json.encode(msgspec.json.decode(value))
-    return value + b"\n"
+_COMPACT_KEY = b'"event_time":"'
+_UTC_SUFFIXES = (b"Z", b"+00:00")
+
+
+def event_day_and_epoch(value: bytes, kafka_timestamp_ms: int | None) -> tuple[str, float]:
+    """(UTC day 'YYYY-MM-DD', epoch seconds) of event_moment(), several times faster.
+
+    The lander's per-record hot path. Validated records are compact JSON with a UTC event_time,
+    so the value is found by a byte search; anything else (spaces, escapes, an offset, a key
+    that occurs twice, no key) takes event_moment(). A quoted key cannot occur inside a JSON
+    string, where its quotes would be escaped.
+    """
+    start = value.find(_COMPACT_KEY)
+    if start >= 0:
+        start += len(_COMPACT_KEY)
+        end = value.find(b'"', start)
+        text = value[start:end]
+        if end > 0 and text.endswith(_UTC_SUFFIXES) and value.find(_COMPACT_KEY, end) < 0:
+            try:
+                moment = datetime.fromisoformat(text.decode())
+            except ValueError:
+                pass
+            else:
+                return text[:10].decode(), moment.timestamp()
+    moment = event_moment(value, kafka_timestamp_ms)
+    return moment.date().isoformat(), moment.timestamp()

@@ -1,7 +1,8 @@
 """The lander's loop: records → per-partition segments → files in the lake → offsets committed.
 
 A segment's files are completely written (atomic rename locally, a PUT on S3) before the offset
-after its last record is committed. A crash before the commit replays the segment from the
+after its last record is committed; the writing happens on a background thread (writer.py) while
+the loop goes on consuming. A crash before the commit replays the segment from the
 committed offset and rewrites the same keys with the same bytes: exactly-once files. Offsets of
 committed records are not contiguous (transaction markers occupy offsets), so nothing here
 assumes they are: names and rotation use the records' own offsets only.
@@ -22,8 +23,9 @@ from streaming.common.lake import LakeFileSystem, open_lake
 from streaming.common.metrics import Metrics, serve_metrics
 from streaming.common.shutdown import GracefulShutdown
 
-from .layout import event_moment, file_key, jsonl_line
+from .layout import event_day_and_epoch
 from .segments import Segment
+from .writer import SegmentWriter
 
 log = logging.getLogger("fraud-lander")
 
@@ -71,6 +73,7 @@ class Lander:
         self.shutdown = GracefulShutdown()
         self.consumer = Consumer(consumer_config(settings, options.group, options.instance))
         self.segments: dict[int, Segment] = {}
+        self.writer = SegmentWriter(options.topic, self._write, threads=settings.lander.write_threads)
         self.caught_up: set[int] = set()
         self._last_record_at = time.monotonic()
         self._reported_at = time.monotonic()
@@ -86,9 +89,9 @@ class Lander:
         try:
             while not self.shutdown.requested:
                 records = self._next_batch()
-                for message in records:
-                    if not self._add(message):
-                        return 0  # shutdown while the lake was unreachable: nothing committed, nothing lost
+                if not self._add_all(records) or not self._commit_landed():
+                    # shutdown while the lake was unreachable: nothing committed, nothing lost
+                    return 0
                 if records:
                     self._last_record_at = time.monotonic()
                 elif self.options.drain and self._all_caught_up():
@@ -102,6 +105,9 @@ class Lander:
         finally:
             # SIGTERM leaves open segments unwritten on purpose: writing them now would cut files
             # at a timing-dependent point. The restart re-reads them from the committed offset.
+            # Segments already closed are complete: finish writing them and commit what landed.
+            self._commit_landed(block=True)
+            self.writer.close()
             self._report(force=True)
             self.consumer.close()
             if server is not None:
@@ -137,45 +143,59 @@ class Lander:
                 log.warning("consumer: %s", error)
         return records
 
-    def _add(self, message: Message) -> bool:
-        partition, value = message.partition(), message.value() or b""
-        segment = self.segments.get(partition)
-        if segment is None:
-            segment = self.segments[partition] = Segment(self.options.rotate_records, self.options.rotate_interval_s)
-        _type, timestamp = message.timestamp()
-        moment = event_moment(value, timestamp if _type else None)
-        bucket = segment.bucket(moment.timestamp())
-        if segment.rotates_before(bucket):
-            if not self._flush(partition):
-                return False
-            segment = self.segments[partition] = Segment(self.options.rotate_records, self.options.rotate_interval_s)
-        segment.add(message.offset(), moment.date().isoformat(), bucket, jsonl_line(value))
-        if segment.full:
-            if not self._flush(partition):
+    def _add_all(self, records: list[Message]) -> bool:
+        """Append a batch to its partitions' segments, closing those that rotate; False if the lake
+        write gave up. The per-record hot path: locals only, no datetime objects."""
+        segments, rotate_records, interval = self.segments, self.options.rotate_records, self.options.rotate_interval_s
+        for message in records:
+            partition, value = message.partition(), message.value() or b""
+            _type, timestamp = message.timestamp()
+            day, epoch = event_day_and_epoch(value, timestamp if _type else None)
+            segment = segments.get(partition)
+            if segment is None:
+                segment = segments[partition] = Segment(rotate_records, interval)
+            bucket = segment.bucket(epoch)
+            if segment.rotates_before(bucket):
+                if not self._close(partition):
+                    return False
+                segment = segments[partition] = Segment(rotate_records, interval)
+            segment.add(message.offset(), day, bucket, value)
+            if segment.count >= rotate_records and not self._close(partition):
                 return False
         return True
 
-    def _flush_all(self) -> bool:
-        return all(self._flush(partition) for partition in list(self.segments))
-
-    def _flush(self, partition: int) -> bool:
-        """Write the partition's open files, then commit the offset after its last record."""
+    def _close(self, partition: int) -> bool:
+        """Hand the partition's open segment to the writer; False if the lake write gave up."""
         segment = self.segments.pop(partition, None)
         if segment is None or segment.count == 0:
             return True
-        written = 0
-        for day, day_file in sorted(segment.files.items()):
-            data = day_file.encode()
-            if not self._write(file_key(self.options.topic, partition, day, day_file.start_offset), data):
+        while self.writer.full:  # back-pressure: a slow lake slows the consumer, memory stays bounded
+            self.writer.wait_for_room()
+            if not self._commit_landed():
                 return False
-            written += len(data)
-        self._commit(TopicPartition(self.options.topic, partition, segment.last_offset + 1))
-        self.metrics.inc("records_total", segment.count)
-        self.metrics.inc("files_total", len(segment.files))
-        self.metrics.inc("bytes_total", written)
+        self.writer.submit(partition, segment)
         return True
 
+    def _flush_all(self) -> bool:
+        """Close every open segment and wait until all are written and committed."""
+        return all(self._close(partition) for partition in list(self.segments)) and self._commit_landed(block=True)
+
+    def _commit_landed(self, block: bool = False) -> bool:
+        """Commit the offsets of segments already in the lake (all pending ones with `block`)."""
+        landed, ok = self.writer.landed(block)
+        latest: dict[int, int] = {}
+        for segment in landed:
+            latest[segment.partition] = segment.next_offset
+            self.metrics.inc("records_total", segment.records)
+            self.metrics.inc("files_total", segment.files)
+            self.metrics.inc("bytes_total", segment.bytes)
+        if latest:
+            # Asynchronous in the loop: a lost commit only makes a restart rewrite identical files.
+            self._commit([TopicPartition(self.options.topic, p, o) for p, o in latest.items()], asynchronous=not block)
+        return ok
+
     def _write(self, key: str, data: bytes) -> bool:
+        """Store one file, retrying until it succeeds; False only when shutdown interrupts the retries."""
         delay = 1.0
         while True:
             try:
@@ -188,13 +208,13 @@ class Lander:
                     return False
                 delay = min(delay * 2, 30)
 
-    def _commit(self, offset: TopicPartition) -> None:
+    def _commit(self, offsets: list[TopicPartition], asynchronous: bool) -> None:
         try:
-            self.consumer.commit(offsets=[offset], asynchronous=False)
+            self.consumer.commit(offsets=offsets, asynchronous=asynchronous)
         except KafkaException as error:
             # Harmless: the files are written; the next commit of this partition covers them, and a
             # replay before it rewrites the same keys with the same bytes.
-            log.warning("committing %s failed: %s", offset, error)
+            log.warning("committing %s failed: %s", offsets, error)
 
     def _all_caught_up(self) -> bool:
         assigned = {tp.partition for tp in self.consumer.assignment()}
@@ -212,6 +232,7 @@ class Lander:
         lag = consumer_lag(self.consumer) if not force else {}
         for partition, value in lag.items():
             self.metrics.set("consumer_lag", value, partition=str(partition))
-        log.info("landed=%d files=%d rate=%.0f/s lag=%d open=%d", total, self.metrics.total("files_total"), rate,
-                 sum(lag.values()), sum(s.count for s in self.segments.values()))
+        log.info("landed=%d files=%d rate=%.0f/s lag=%d open=%d writing=%d segments", total,
+                 self.metrics.total("files_total"), rate, sum(lag.values()),
+                 sum(s.count for s in self.segments.values()), self.writer.pending)
         self._reported_at, self._reported_count = time.monotonic(), total

@@ -1,0 +1,104 @@
+"""The lander's pure parts: file bytes, rotation, event days, and the writer's commit order."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from datetime import UTC, datetime
+
+from streaming.lander.layout import event_day_and_epoch, event_moment, file_key
+from streaming.lander.segments import DayFile, Segment
+from streaming.lander.writer import SegmentWriter
+
+
+def test_day_file_is_gzip_json_lines_and_deterministic():
+    values = [b'{"a":1}', b'{\n  "b": 2\n}', b'{"c":"x\\ny"}']
+    first, second = DayFile(7, list(values)).encode(), DayFile(7, list(values)).encode()
+    assert first == second
+    assert gzip.decompress(first) == b'{"a":1}\n{"b":2}\n{"c":"x\\ny"}\n'  # pretty-printed one compacted
+    assert [json.loads(line) for line in gzip.decompress(first).splitlines()] == [{"a": 1}, {"b": 2}, {"c": "x\ny"}]
+
+
+def test_segment_rotates_on_count_and_on_a_later_event_time_bucket():
+    segment = Segment(rotate_records=2, rotate_interval_s=3600)
+    hour = segment.bucket(datetime(2024, 5, 1, 10, 59, tzinfo=UTC).timestamp())
+    assert not segment.rotates_before(hour)  # empty: never
+    segment.add(10, "2024-05-01", hour, b"{}")
+    assert not segment.rotates_before(hour) and not segment.full
+    assert segment.rotates_before(segment.bucket(datetime(2024, 5, 1, 11, 0, tzinfo=UTC).timestamp()))
+    assert not segment.rotates_before(hour - 1)  # a late event stays in the open segment
+    segment.add(12, "2024-04-30", hour - 1, b"{}")  # offsets need not be contiguous
+    assert segment.full and segment.last_offset == 12
+    assert {day: f.start_offset for day, f in segment.files.items()} == {"2024-05-01": 10, "2024-04-30": 12}
+
+
+def test_event_day_is_the_utc_day_of_event_time_else_the_kafka_timestamp():
+    assert event_moment(b'{"event_time":"2024-05-01T23:30:00-02:00"}', 0).date().isoformat() == "2024-05-02"
+    assert event_moment(b'{"event_time":"2024-05-01T12:00:00Z"}', None) == datetime(2024, 5, 1, 12, tzinfo=UTC)
+    kafka_ms = int(datetime(2024, 1, 2, 3, tzinfo=UTC).timestamp() * 1000)
+    for value in (b"not json", b'{"event_time":"yesterday"}', b'{"event_time":"2024-05-01T12:00:00"}', b"{}"):
+        assert event_moment(value, kafka_ms) == datetime(2024, 1, 2, 3, tzinfo=UTC)
+    assert file_key("t", 3, "2024-05-01", 42) == "raw/transactions/dt=2024-05-01/t+3+0000000042.jsonl.gz"
+
+
+def _segment(first_offset: int, n: int) -> Segment:
+    segment = Segment(rotate_records=100, rotate_interval_s=3600)
+    for offset in range(first_offset, first_offset + n):
+        segment.add(offset, "2024-05-01", 0, b'{"n":%d}' % offset)
+    return segment
+
+
+def test_writer_releases_offsets_only_after_the_files_and_in_order():
+    gate = threading.Event()
+    stored: dict[str, bytes] = {}
+
+    def write(key: str, data: bytes) -> bool:
+        if key.endswith("+0000000000.jsonl.gz"):
+            gate.wait(10)  # the first segment's write is slow
+        stored[key] = data
+        return True
+
+    writer = SegmentWriter("t", write, threads=2, max_pending=2)
+    writer.submit(0, _segment(0, 3))
+    writer.submit(1, _segment(100, 2))
+    assert writer.full
+    landed, ok = writer.landed()
+    assert ok and landed == []  # the second may be written already, but it waits behind the first
+    gate.set()
+    landed, ok = writer.landed(block=True)
+    assert ok and [(s.partition, s.next_offset, s.records, s.files) for s in landed] == [(0, 3, 3, 1), (1, 102, 2, 1)]
+    assert gzip.decompress(stored["raw/transactions/dt=2024-05-01/t+0+0000000000.jsonl.gz"]).count(b"\n") == 3
+    assert writer.pending == 0
+    writer.close()
+
+
+def test_writer_stops_releasing_at_a_write_that_gave_up():
+    writer = SegmentWriter("t", lambda key, data: "+1+" not in key, threads=1)
+    writer.submit(0, _segment(0, 1))
+    writer.submit(1, _segment(0, 1))  # gives up (shutdown during a lake outage)
+    writer.submit(0, _segment(1, 1))  # written, but must not be committed past the failure
+    landed, ok = writer.landed(block=True)
+    assert not ok and [(s.partition, s.next_offset) for s in landed] == [(0, 1)]
+    assert writer.landed(block=True) == ([], True)
+    writer.close()
+
+
+def test_fast_event_day_agrees_with_the_full_parse():
+    kafka_ms = int(datetime(2024, 1, 2, 3, tzinfo=UTC).timestamp() * 1000)
+    values = [
+        b'{"event_time":"2024-05-01T23:59:59.999999Z","a":1}',
+        b'{"a":"x","event_time":"2024-05-01T00:00:00+00:00"}',
+        b'{"event_time": "2024-05-01T23:30:00Z"}',  # not compact: slow path
+        b'{"event_time":"2024-05-01T23:30:00-02:00"}',  # an offset: next UTC day
+        b'{"event_time":"2024-05-01T23:30:00Z","event_time":"2024-06-01T00:00:00Z"}',  # last one wins
+        b'{"event_time":"2024-02-30T00:00:00Z"}',  # no such day: Kafka timestamp
+        b'{"event_time":"\\u0032024-05-01T00:00:00Z"}',
+        b'{"merchant_name":"\\"event_time\\":\\"1999-01-01T00:00:00Z","event_time":"2024-05-01T01:00:00Z"}',
+        b'{"event_time":"2024-05-01T01:00:00Z',  # truncated
+        b'{"event_time":null}',
+        b"",
+    ]
+    for value in values:
+        moment = event_moment(value, kafka_ms)
+        assert event_day_and_epoch(value, kafka_ms) == (moment.date().isoformat(), moment.timestamp()), value
