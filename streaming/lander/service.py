@@ -14,11 +14,11 @@ import logging
 import time
 from dataclasses import dataclass
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
+from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 
 from fraud_platform.settings import Settings
 from streaming.common.kafka_clients import consumer_config
-from streaming.common.lag import consumer_lag
+from streaming.common.batches import BatchReader, PeriodicReport
 from streaming.common.lake import LakeFileSystem, open_lake
 from streaming.common.metrics import Metrics, serve_metrics
 from streaming.common.shutdown import GracefulShutdown
@@ -74,10 +74,10 @@ class Lander:
         self.consumer = Consumer(consumer_config(settings, options.group, options.instance))
         self.segments: dict[int, Segment] = {}
         self.writer = SegmentWriter(options.topic, self._write, threads=settings.lander.write_threads)
-        self.caught_up: set[int] = set()
+        self.reader = BatchReader(self.consumer, options.batch_size, settings.streaming.poll_timeout_ms / 1000, log)
+        self.report = PeriodicReport(self.metrics, self.consumer, "records_total", "throughput_records_per_second",
+                                     settings.streaming.report_interval_s, self._log_report)
         self._last_record_at = time.monotonic()
-        self._reported_at = time.monotonic()
-        self._reported_count = 0.0
 
     def run(self) -> int:
         server = serve_metrics(self.metrics, "127.0.0.1", self.options.metrics_port)
@@ -88,27 +88,27 @@ class Lander:
         log.info("landing %s into %s, group %s", self.options.topic, self.lake.root, self.options.group)
         try:
             while not self.shutdown.requested:
-                records = self._next_batch()
+                records = self.reader.next_batch()
                 if not self._add_all(records) or not self._commit_landed():
                     # shutdown while the lake was unreachable: nothing committed, nothing lost
                     return 0
                 if records:
                     self._last_record_at = time.monotonic()
-                elif self.options.drain and self._all_caught_up():
+                elif self.options.drain and self.reader.all_caught_up():
                     if self._flush_all():
                         log.info("drained: every assigned partition is landed and committed")
                     break
                 elif self.options.idle_flush_s and time.monotonic() - self._last_record_at >= self.options.idle_flush_s:
                     self._flush_all()  # at-least-once boundaries: depend on arrival timing
                     self._last_record_at = time.monotonic()
-                self._report_periodically()
+                self.report.maybe()
         finally:
             # SIGTERM leaves open segments unwritten on purpose: writing them now would cut files
             # at a timing-dependent point. The restart re-reads them from the committed offset.
             # Segments already closed are complete: finish writing them and commit what landed.
             self._commit_landed(block=True)
             self.writer.close()
-            self._report(force=True)
+            self.report.now(final=True)
             self.consumer.close()
             if server is not None:
                 server.shutdown()
@@ -124,24 +124,8 @@ class Lander:
         log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
         for tp in partitions:
             self.segments.pop(tp.partition, None)
-            self.caught_up.discard(tp.partition)
+            self.reader.forget(tp.partition)
             self.metrics.set("consumer_lag", 0, partition=str(tp.partition))
-
-    def _next_batch(self) -> list[Message]:
-        records = []
-        for message in self.consumer.consume(self.options.batch_size,
-                                             timeout=self.settings.streaming.poll_timeout_ms / 1000):
-            error = message.error()
-            if error is None:
-                records.append(message)
-                self.caught_up.discard(message.partition())
-            elif error.code() == KafkaError._PARTITION_EOF:
-                self.caught_up.add(message.partition())
-            elif error.fatal():
-                raise KafkaException(error)
-            else:
-                log.warning("consumer: %s", error)
-        return records
 
     def _add_all(self, records: list[Message]) -> bool:
         """Append a batch to its partitions' segments, closing those that rotate; False if the lake
@@ -216,23 +200,7 @@ class Lander:
             # replay before it rewrites the same keys with the same bytes.
             log.warning("committing %s failed: %s", offsets, error)
 
-    def _all_caught_up(self) -> bool:
-        assigned = {tp.partition for tp in self.consumer.assignment()}
-        return bool(assigned) and assigned <= self.caught_up
-
-    def _report_periodically(self) -> None:
-        if time.monotonic() - self._reported_at >= self.settings.streaming.report_interval_s:
-            self._report()
-
-    def _report(self, force: bool = False) -> None:
-        elapsed = time.monotonic() - self._reported_at
-        total = self.metrics.total("records_total")
-        rate = (total - self._reported_count) / elapsed if elapsed > 0 else 0.0
-        self.metrics.set("throughput_records_per_second", round(rate, 1))
-        lag = consumer_lag(self.consumer) if not force else {}
-        for partition, value in lag.items():
-            self.metrics.set("consumer_lag", value, partition=str(partition))
-        log.info("landed=%d files=%d rate=%.0f/s lag=%d open=%d writing=%d segments", total,
+    def _log_report(self, rate: float, lag: dict[int, int]) -> None:
+        log.info("landed=%d files=%d rate=%.0f/s lag=%d open=%d writing=%d segments", self.metrics.total("records_total"),
                  self.metrics.total("files_total"), rate, sum(lag.values()),
                  sum(s.count for s in self.segments.values()), self.writer.pending)
-        self._reported_at, self._reported_count = time.monotonic(), total

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
+from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 
 from fraud_platform.contract import Reason, Violation, max_amount
 from fraud_platform.settings import Settings
@@ -26,6 +26,7 @@ from streaming.common.kafka_clients import (
     plain_consumer_config,
     transactional_producer_config,
 )
+from streaming.common.batches import BatchReader, PeriodicReport
 from streaming.common.lag import consumer_lag
 from streaming.common.metrics import Metrics, serve_metrics
 from streaming.common.shutdown import GracefulShutdown
@@ -92,9 +93,9 @@ class Validator:
         self.es_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk")
         self.router = MessageRouter(max_amount())
         self.windows: dict[int, DedupWindow] = {}
-        self.caught_up: set[int] = set()
-        self._reported_at = time.monotonic()
-        self._reported_count = 0.0
+        self.reader = BatchReader(self.consumer, options.batch_size, settings.streaming.poll_timeout_ms / 1000, log)
+        self.report = PeriodicReport(self.metrics, self.consumer, "messages_total", "throughput_messages_per_second",
+                                     settings.streaming.report_interval_s, self._log_report)
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -111,7 +112,7 @@ class Validator:
         backoff = 1.0
         try:
             while not self.shutdown.requested:
-                records = self._next_batch()
+                records = self.reader.next_batch()
                 if records:
                     try:
                         self._process(records)
@@ -119,15 +120,15 @@ class Validator:
                     except (ElasticsearchUnavailable, BatchAborted) as error:
                         self._hold_back(records, error, backoff)
                         backoff = min(backoff * 2, self.settings.validator.es_backoff_max_s)
-                elif self.options.drain and self._all_caught_up():
+                elif self.options.drain and self.reader.all_caught_up():
                     log.info("drained: every assigned partition is caught up")
                     break
-                self._report_periodically()
+                self.report.maybe()
         except ProducerFenced as error:
             log.error("fenced: another validator owns transactional id; exiting: %s", error)
             return 3
         finally:
-            self._report(force=True)
+            self.report.now(final=True)
             self.consumer.close()
             self.warmup_reader.close()
             self.forwarder.close()
@@ -158,26 +159,10 @@ class Validator:
         log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
         for tp in partitions:
             self.windows.pop(tp.partition, None)
-            self.caught_up.discard(tp.partition)
+            self.reader.forget(tp.partition)
             self.metrics.set("consumer_lag", 0, partition=str(tp.partition))
 
     # -- one batch --------------------------------------------------------------------------------
-
-    def _next_batch(self) -> list[Message]:
-        timeout = self.settings.streaming.poll_timeout_ms / 1000
-        records = []
-        for message in self.consumer.consume(self.options.batch_size, timeout=timeout):
-            error = message.error()
-            if error is None:
-                records.append(message)
-                self.caught_up.discard(message.partition())
-            elif error.code() == KafkaError._PARTITION_EOF:
-                self.caught_up.add(message.partition())
-            elif error.fatal():
-                raise KafkaException(error)
-            else:
-                log.warning("consumer: %s", error)
-        return records
 
     def _process(self, records: list[Message]) -> None:
         now = datetime.now(UTC)
@@ -282,29 +267,11 @@ class Validator:
                 log.warning("seek %s failed, retrying: %s", tp, error)
                 time.sleep(0.5)
 
-    def _all_caught_up(self) -> bool:
-        assigned = {tp.partition for tp in self.consumer.assignment()}
-        return bool(assigned) and assigned <= self.caught_up
-
-    # -- reporting ----------------------------------------------------------------------------------
-
-    def _report_periodically(self) -> None:
-        if time.monotonic() - self._reported_at >= self.settings.streaming.report_interval_s:
-            self._report()
-
-    def _report(self, force: bool = False) -> None:
-        elapsed = time.monotonic() - self._reported_at
-        total = self.metrics.total("messages_total")
-        rate = (total - self._reported_count) / elapsed if elapsed > 0 else 0.0
-        self.metrics.set("throughput_messages_per_second", round(rate, 1))
-        lag = consumer_lag(self.consumer) if not force else {}
-        for partition, value in lag.items():
-            self.metrics.set("consumer_lag", value, partition=str(partition))
+    def _log_report(self, rate: float, lag: dict[int, int]) -> None:
         log.info("valid=%d invalid=%d rate=%.0f/s lag=%d aborts=%d es_failures=%d",
                  self.metrics.value("messages_total", outcome="valid"),
                  self.metrics.value("messages_total", outcome="invalid"), rate, sum(lag.values()),
                  self.metrics.total("transactions_aborted_total"), self.metrics.total("elasticsearch_failures_total"))
-        self._reported_at, self._reported_count = time.monotonic(), total
 
 
 def _next_offsets(records: list[Message]) -> list[TopicPartition]:
