@@ -102,3 +102,48 @@ def test_fast_event_day_agrees_with_the_full_parse():
     for value in values:
         moment = event_moment(value, kafka_ms)
         assert event_day_and_epoch(value, kafka_ms) == (moment.date().isoformat(), moment.timestamp()), value
+
+
+def _reference_cuts(records: list[tuple[int, int, bytes]], rotate_records: int, interval: int) -> list:
+    """Segment boundaries by Segment's own rules: [(partition, first offset, last offset), ...]."""
+    open_segments: dict[int, Segment] = {}
+    cuts = []
+
+    def close(partition: int) -> None:
+        segment = open_segments.pop(partition)
+        cuts.append((partition, min(f.start_offset for f in segment.files.values()), segment.last_offset))
+
+    for partition, offset, value in records:
+        day, epoch = event_day_and_epoch(value, None)
+        segment = open_segments.setdefault(partition, Segment(rotate_records, interval))
+        if segment.rotates_before(segment.bucket(epoch)):
+            close(partition)
+            segment = open_segments[partition] = Segment(rotate_records, interval)
+        segment.add(offset, day, segment.bucket(epoch), value)
+        if segment.full:
+            close(partition)
+    return cuts
+
+
+def test_the_lander_loop_cuts_segments_where_segment_rules_say():
+    from types import SimpleNamespace
+
+    from confluent_kafka import Message
+
+    from streaming.lander.service import Lander
+
+    start = datetime(2024, 5, 1, 22, tzinfo=UTC).timestamp()
+    records = []
+    for i in range(400):  # 3 partitions, an event every 37 s, some late, some in a slower format
+        moment = datetime.fromtimestamp(start + 37 * i - (5000 if i % 17 == 0 else 0), UTC)
+        text = moment.isoformat().replace("+00:00", "Z" if i % 5 else "+00:00")
+        value = json.dumps({"event_time": text, "i": i}, separators=(",", ":") if i % 3 else (", ", ": ")).encode()
+        records.append((i % 3, i // 3, value))
+    submitted = []
+    lander = SimpleNamespace(segments={}, options=SimpleNamespace(rotate_records=20, rotate_interval_s=3600))
+    lander._close = lambda p: submitted.append((p, lander.segments.pop(p))) or True
+    messages = [Message(topic="t", partition=p, offset=o, value=v, timestamp=(1, 0)) for p, o, v in records]
+    assert Lander._add_all(lander, messages)
+    cuts = [(p, min(f.start_offset for f in s.files.values()), s.last_offset) for p, s in submitted]
+    expected = _reference_cuts(records, 20, 3600)
+    assert cuts == expected and len(expected) > 12  # both count and event-time rotations happened

@@ -40,25 +40,34 @@ _COMPACT_KEY = b'"event_time":"'
 _UTC_SUFFIXES = (b"Z", b"+00:00")
 
 
-def event_day_and_epoch(value: bytes, kafka_timestamp_ms: int | None) -> tuple[str, float]:
-    """(UTC day 'YYYY-MM-DD', epoch seconds) of event_moment(), several times faster.
+def compact_utc_day_and_epoch(value: bytes) -> tuple[str, float] | None:
+    """(UTC day 'YYYY-MM-DD', epoch seconds) of event_moment(), or None when this fast path does
+    not apply and event_moment() must decide.
 
     The lander's per-record hot path. Validated records are compact JSON with a UTC event_time,
     so the value is found by a byte search; anything else (spaces, escapes, an offset, a key
-    that occurs twice, no key) takes event_moment(). A quoted key cannot occur inside a JSON
-    string, where its quotes would be escaped.
+    that occurs twice, no key) returns None. A quoted key cannot occur inside a JSON string,
+    where its quotes would be escaped.
     """
     start = value.find(_COMPACT_KEY)
-    if start >= 0:
-        start += len(_COMPACT_KEY)
-        end = value.find(b'"', start)
-        text = value[start:end]
-        if end > 0 and text.endswith(_UTC_SUFFIXES) and value.find(_COMPACT_KEY, end) < 0:
-            try:
-                moment = datetime.fromisoformat(text.decode())
-            except ValueError:
-                pass
-            else:
-                return text[:10].decode(), moment.timestamp()
+    if start < 0:
+        return None
+    start += len(_COMPACT_KEY)
+    end = value.find(b'"', start)
+    text = value[start:end]
+    if end < 0 or not text.endswith(_UTC_SUFFIXES) or value.find(_COMPACT_KEY, end) >= 0:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.decode())
+    except ValueError:
+        return None
+    return text[:10].decode(), moment.timestamp()
+
+
+def event_day_and_epoch(value: bytes, kafka_timestamp_ms: int | None) -> tuple[str, float]:
+    """(UTC day, epoch seconds) of event_moment(), by the fast path when it applies."""
+    fast = compact_utc_day_and_epoch(value)
+    if fast is not None:
+        return fast
     moment = event_moment(value, kafka_timestamp_ms)
     return moment.date().isoformat(), moment.timestamp()

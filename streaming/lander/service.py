@@ -23,7 +23,7 @@ from streaming.common.lake import LakeFileSystem, open_lake
 from streaming.common.metrics import Metrics, serve_metrics
 from streaming.common.shutdown import GracefulShutdown
 
-from .layout import event_day_and_epoch
+from .layout import compact_utc_day_and_epoch, event_day_and_epoch
 from .segments import Segment
 from .writer import SegmentWriter
 
@@ -129,17 +129,21 @@ class Lander:
 
     def _add_all(self, records: list[Message]) -> bool:
         """Append a batch to its partitions' segments, closing those that rotate; False if the lake
-        write gave up. The per-record hot path: locals only, no datetime objects."""
+        write gave up. The per-record hot path, hence locals and Segment's rules spelled inline."""
         segments, rotate_records, interval = self.segments, self.options.rotate_records, self.options.rotate_interval_s
         for message in records:
-            partition, value = message.partition(), message.value() or b""
-            _type, timestamp = message.timestamp()
-            day, epoch = event_day_and_epoch(value, timestamp if _type else None)
+            value = message.value() or b""
+            day_and_epoch = compact_utc_day_and_epoch(value)
+            if day_and_epoch is None:
+                _type, timestamp = message.timestamp()
+                day_and_epoch = event_day_and_epoch(value, timestamp if _type else None)
+            day, epoch = day_and_epoch
+            partition = message.partition()
             segment = segments.get(partition)
             if segment is None:
                 segment = segments[partition] = Segment(rotate_records, interval)
-            bucket = segment.bucket(epoch)
-            if segment.rotates_before(bucket):
+            bucket = int(epoch // interval) if interval > 0 else 0  # Segment.bucket
+            if segment.count and bucket > segment.first_bucket:  # Segment.rotates_before
                 if not self._close(partition):
                     return False
                 segment = segments[partition] = Segment(rotate_records, interval)
