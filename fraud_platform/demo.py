@@ -90,7 +90,7 @@ def train_and_score(home: Path, days: list[str], settings: Settings) -> None:
 
 
 @click.command()
-@click.option("--days", default=35, show_default=True, help="Days of history to generate (at least 35).")
+@click.option("--days", default=35, show_default=True, help=f"Days of history to generate; training needs at least {ML_MIN_DAYS}.")
 @click.option("--customers", default=1000, show_default=True, help="Generator population (volume per day).")
 @click.option("--live-seconds", default=20, show_default=True, help="Seconds of live stream after the backfill.")
 @click.option("--timeout", "timeout_s", default=5400, show_default=True, help="Longest wait for the daily runs.")
