@@ -80,18 +80,20 @@ def processed_transactions(
             context.log.warning(f"no landed files for {day} in {lake.root}/{day_prefix(RAW_PREFIX, day)}: "
                                 "writing an empty day (is fraud-lander running, is FRAUD_LAKE_ROOT right?)")
             raw = spark.createDataFrame([], raw_read_schema())
-        processed = process(raw, day, reporting_currency).cache()
+        # The JSON is parsed once: cached for the count, then transformed and written; the day's
+        # figures are read back from its (columnar, small) Parquet rather than recomputed.
+        raw = raw.cache()
         try:
+            raw_count = raw.count()
             out = spark_uri(f"{lake.root}/{day_prefix(PROCESSED_PREFIX, day)}")
-            write_day(processed, out)
-            stats = processed.agg(
+            write_day(process(raw, day, reporting_currency), out)
+            stats = spark.read.parquet(out).agg(
                 F.count("transaction_id").alias("rows"),
                 F.sum(F.col("is_fraud").cast("int")).alias("fraud_rows"),
                 F.count("amount_reporting").alias("converted"),
             ).collect()[0]
-            raw_count = raw.count()
         finally:
-            processed.unpersist()
+            raw.unpersist()
         context.log.info(f"processed {day}: {stats['rows']} rows")
         per_day[day] = {"rows": stats["rows"], "raw_records": raw_count, "duplicates_removed": raw_count - stats["rows"],
                         "fraud_rows": int(stats["fraud_rows"] or 0),
