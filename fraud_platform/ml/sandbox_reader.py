@@ -47,8 +47,10 @@ def read_days(storage: LakeStorage, days: Iterable[date]) -> pd.DataFrame:
 
 
 def normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    """event_date as datetime64 midnight and is_fraud as bool, whatever wrote the Parquet."""
+    """event_date as datetime64 midnight and is_fraud as bool, whatever wrote the Parquet; rows in
+    (event_time, transaction_id) order, because the models' fit depends on row order and Spark's
+    file and row order is not fixed: the same data then trains the same model."""
     return frame.assign(
         event_date=pd.to_datetime(frame["event_date"]).astype("datetime64[ns]"),
         is_fraud=frame["is_fraud"].fillna(False).astype(bool),
-    )
+    ).sort_values(["event_time", "transaction_id"], kind="stable", ignore_index=True)
