@@ -3,6 +3,7 @@ promote by alias, load by alias. Aliases `champion` / `challenger`, never the de
 
 from __future__ import annotations
 
+import fcntl
 import json
 import tempfile
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ CHAMPION = "champion"
 CHALLENGER = "challenger"
 THRESHOLD_TAG = "threshold"
 WINDOW_PARAM_PREFIX = "window."
+SKLEARN_TRUSTED_TYPES = ["sklearn.tree._tree.Tree"]
 
 
 @dataclass(frozen=True)
@@ -36,15 +38,29 @@ class Tracking:
 
     def activate(self) -> str:
         """Point MLflow's fluent API at this store; returns the experiment id."""
-        if self.tracking_uri.startswith("sqlite:///"):
-            Path(self.tracking_uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         mlflow.set_tracking_uri(self.tracking_uri)
         mlflow.set_registry_uri(self.tracking_uri)
+        if not self.tracking_uri.startswith("sqlite:///"):
+            return self._experiment_id()
+        database = Path(self.tracking_uri.removeprefix("sqlite:///"))
+        database.parent.mkdir(parents=True, exist_ok=True)
+        # Two training steps start together (the multiprocess executor): the first use of a new
+        # SQLite store creates and migrates its tables, which must happen once, not twice at once.
+        with open(database.with_name(database.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return self._experiment_id()
+
+    def _experiment_id(self) -> str:
         client = self.client()
         experiment = client.get_experiment_by_name(self.experiment_name)
         if experiment is not None:
             return experiment.experiment_id
-        return client.create_experiment(self.experiment_name, artifact_location=self.artifact_location or None)
+        try:
+            return client.create_experiment(self.experiment_name, artifact_location=self.artifact_location or None)
+        except MlflowException as error:  # created meanwhile by a concurrent run
+            if error.error_code != "RESOURCE_ALREADY_EXISTS":
+                raise
+            return client.get_experiment_by_name(self.experiment_name).experiment_id
 
 
 def log_training_run(tracking: Tracking, outcome: TrainingOutcome, *, explain: bool = True) -> tuple[str, str]:
@@ -67,7 +83,9 @@ def log_training_run(tracking: Tracking, outcome: TrainingOutcome, *, explain: b
         if outcome.kind == "xgboost":
             info = mlflow.xgboost.log_model(outcome.model, **logged)
         else:
-            info = mlflow.sklearn.log_model(outcome.model, **logged)
+            # skops (MLflow's safe default) refuses unlisted types on load; a tree ensemble is
+            # made of sklearn's own Tree objects.
+            info = mlflow.sklearn.log_model(outcome.model, skops_trusted_types=SKLEARN_TRUSTED_TYPES, **logged)
     return run.info.run_id, info.model_uri
 
 
