@@ -76,12 +76,17 @@ def train_and_score(home: Path, days: list[str], settings: Settings) -> None:
     subprocess.run([*materialize, "--select", "fraud_model,fraud_model_isolation_forest"], env=env, check=False)
     from mlflow import MlflowClient
 
+    name = settings.ml.registered_model_name
     client = MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
     try:
-        champion = client.get_model_version_by_alias(settings.ml.registered_model_name, "champion")
+        champion = client.get_model_version_by_alias(name, "champion")
     except Exception:  # no registered model, or no version under the alias yet
-        click.echo("    no champion: the first model did not reach FRAUD_ML_MIN_AVERAGE_PRECISION; "
-                   "scoring skipped (see the check in the Dagster UI)", err=True)
+        if client.search_model_versions(f"name = '{name}'"):
+            click.echo("    no champion: the model did not reach FRAUD_ML_MIN_AVERAGE_PRECISION; "
+                       "scoring skipped (see the promotion check in the Dagster UI)", err=True)
+        else:
+            click.echo("    training failed before a model was registered (see the run log above or the "
+                       "Dagster UI); scoring skipped", err=True)
         return
     step(f"scoring the last 3 days with {settings.ml.registered_model_name} v{champion.version} @champion")
     for day in days[-3:]:
