@@ -7,6 +7,7 @@ from pathlib import Path
 
 import requests
 
+from fraud_platform.settings import PostgresSettings
 from fraud_platform.stack.service import LaunchSpec, Port, Service
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -45,20 +46,23 @@ class _DagsterProcess(Service):
         (self.home / "dagster.yaml").write_text(instance)
 
     def env(self) -> dict[str, str]:
-        pg = self.settings.postgres
-        return {
-            "DAGSTER_HOME": str(self.home),
-            "FRAUD_PROFILE": self.settings.profile,
-            "FRAUD_POSTGRES_HOST": pg.host,
-            "FRAUD_POSTGRES_PORT": str(pg.port),
-            "FRAUD_POSTGRES_USER": pg.user,
-            "FRAUD_POSTGRES_PASSWORD": pg.password,
-            "FRAUD_POSTGRES_DAGSTER_DB": pg.dagster_db,
-        }
+        return {"DAGSTER_HOME": str(self.home), "FRAUD_PROFILE": self.settings.profile,
+                **postgres_storage_env(self.settings.postgres)}
 
     @property
     def base_url(self) -> str:
         return f"http://{self.settings.dagster.host}:{self.settings.dagster.port}"
+
+
+def postgres_storage_env(pg: PostgresSettings, database: str | None = None) -> dict[str, str]:
+    """The variables the repository's dagster.yaml reads its PostgreSQL storage from."""
+    return {
+        "FRAUD_POSTGRES_HOST": pg.host,
+        "FRAUD_POSTGRES_PORT": str(pg.port),
+        "FRAUD_POSTGRES_USER": pg.user,
+        "FRAUD_POSTGRES_PASSWORD": pg.password,
+        "FRAUD_POSTGRES_DAGSTER_DB": database or pg.dagster_db,
+    }
 
 
 class DagsterWebserver(_DagsterProcess):

@@ -15,6 +15,7 @@ import pytest
 from psycopg2 import sql
 
 from fraud_platform.settings import Settings
+from fraud_platform.stack.dagster_services import postgres_storage_env
 from fraud_platform.stack.s3_server import s3_client
 
 from .pipeline_flow import assert_exact_counts, generate_to_production
@@ -57,14 +58,12 @@ def test_generator_to_production_tables_on_s3_and_postgres(settings, tmp_path, d
     home = tmp_path / "dagster-home"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    pg = settings.postgres
     flow = generate_to_production(settings, tmp_path, {
         "FRAUD_PROFILE": "services",
         "FRAUD_LAKE_ROOT": f"s3://{settings.s3.lake_bucket}/{lake_prefix}",
         "DAGSTER_HOME": str(home),
         # dagster.yaml reads its connection from these, as the stack's webserver and daemon do.
-        "FRAUD_POSTGRES_HOST": pg.host, "FRAUD_POSTGRES_PORT": str(pg.port), "FRAUD_POSTGRES_USER": pg.user,
-        "FRAUD_POSTGRES_PASSWORD": pg.password, "FRAUD_POSTGRES_DAGSTER_DB": dagster_database,
+        **postgres_storage_env(settings.postgres, dagster_database),
     })
     assert_exact_counts(flow)
     assert flow.storage == "PostgresRunStorage" and flow.recorded_runs == 3

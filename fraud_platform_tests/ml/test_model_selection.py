@@ -70,10 +70,15 @@ def test_parameter_grid():
         parameter_grid({"depth": [2]})
 
 
-def test_select_scores_every_candidate_on_every_fold_and_keeps_the_best_mean_ap():
+def _small_protocol() -> tuple[ProtocolWindows, pd.DataFrame]:
+    """Short windows and a synthetic sandbox covering 2 folds through the test window."""
     windows = ProtocolWindows.ending_on(date(2024, 3, 28), train_days=3, delay_days=2, test_days=3, validation_days=1)
     first = folds_first_day(windows, 2)
-    frame = normalise(sandbox_frame(first, days=(windows.test_end - first).days + 1, rows_per_day=300, seed=3))
+    return windows, normalise(sandbox_frame(first, days=(windows.test_end - first).days + 1, rows_per_day=300, seed=3))
+
+
+def test_select_scores_every_candidate_on_every_fold_and_keeps_the_best_mean_ap():
+    windows, frame = _small_protocol()
     candidates = [XGBoostParams(n_estimators=1, max_depth=1), XGBoostParams(n_estimators=30, max_depth=3)]
     result = select(frame, windows, candidates, n_folds=2, k=10)
     assert len(result.folds) == 2 and [c.params for c in result.candidates] == candidates
@@ -85,9 +90,7 @@ def test_select_scores_every_candidate_on_every_fold_and_keeps_the_best_mean_ap(
 
 
 def test_select_does_not_read_the_test_window():
-    windows = ProtocolWindows.ending_on(date(2024, 3, 28), train_days=3, delay_days=2, test_days=3, validation_days=1)
-    first = folds_first_day(windows, 2)
-    frame = normalise(sandbox_frame(first, days=(windows.test_end - first).days + 1, rows_per_day=300, seed=3))
+    windows, frame = _small_protocol()
     candidates = [XGBoostParams(n_estimators=5, max_depth=2), XGBoostParams(n_estimators=20, max_depth=3)]
     before = select(frame, windows, candidates, n_folds=2, k=10)
     # Scramble every label after the official training window: the selection must not change.
