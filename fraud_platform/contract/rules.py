@@ -219,13 +219,24 @@ def _check_timestamp(name: str, value: str, ctx: Context) -> Violation | None:
 
 def _check_amount(name: str, value: float, ctx: Context) -> Violation | None:
     if not value > 0:
-        return Violation(Reason.NON_POSITIVE_AMOUNT, name, f"{value} must be greater than 0")
+        return Violation(Reason.NON_POSITIVE_AMOUNT, name, f"{_number(value)} must be greater than 0")
     if value > ctx.max_amount:
-        return Violation(Reason.AMOUNT_OVER_LIMIT, name, f"{value} is over the limit {ctx.max_amount}")
+        return Violation(Reason.AMOUNT_OVER_LIMIT, name, f"{_number(value)} is over the limit {ctx.max_amount}")
     # repr is the shortest decimal that round-trips, i.e. the number the producer wrote.
     if Decimal(repr(value)) % AMOUNT_STEP != 0:
-        return Violation(Reason.INVALID_FORMAT, name, f"{value} has more than 2 decimal places")
+        return Violation(Reason.INVALID_FORMAT, name, f"{_number(value)} has more than 2 decimal places")
     return None
+
+
+def _number(value: float) -> str:
+    """A JSON number as the typed decoder sees it (a float), so both paths word it alike: 50001
+    and 50001.0 both read 50001.0; an integer too large for a float keeps its digits."""
+    if isinstance(value, int):
+        try:
+            return repr(float(value))
+        except OverflowError:
+            return str(value)
+    return repr(value)
 
 
 def _is_plain_ip(value: str) -> bool:
