@@ -5,8 +5,12 @@ The data goes through the platform's own code: generator (handbook preset, simul
 `process` per day -> the sandbox stage's Spark `add_features` over the whole period -> the
 training code of the fraud_model asset (train 2018-07-25..07-31 | delay 7 days | test
 2018-08-08..08-14, known-compromised cards removed from the test). Prints ROC AUC, average
-precision and Card Precision@100 of XGBoost and of the Isolation Forest baseline; anchors are the
-handbook's published test results.
+precision and Card Precision@100 of XGBoost and of the Isolation Forest baseline.
+
+The handbook's published test results (chapter 5, `model_selection_wrapper`) are not one test
+week: they are the mean over 4 prequential test folds, the protocol above and the three after it
+(test weeks 08-08 .. 09-04). Both are reported; the anchors and targets apply to the 4-fold mean,
+the figure the handbook publishes.
 
 With --select (the default with --update-results) the XGBoost parameters are chosen first, as in
 the handbook, by prequential validation: 4 folds of train week | delay | validation week, fold 0
@@ -31,6 +35,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from results import update_row  # noqa: E402
@@ -39,7 +45,7 @@ from fraud_platform.lake.spark.features import LOOKBACK_DAYS, add_features  # no
 from fraud_platform.lake.spark.processed import process, read_raw  # noqa: E402
 from fraud_platform.lake.spark.session_config import spark_config  # noqa: E402
 from fraud_platform.ml.model_selection import (  # noqa: E402
-    GRIDS, folds_first_day, parameter_grid, prequential_folds, select,
+    GRIDS, folds_first_day, parameter_grid, prequential_folds, prequential_test_folds, select,
 )
 from fraud_platform.ml.params import XGBoostParams  # noqa: E402
 from fraud_platform.ml.protocol import ProtocolWindows  # noqa: E402
@@ -110,18 +116,18 @@ def cache_key(args, first: date, last: date) -> str:
     return f"handbook-{label}-{first}-{last}-{digest.hexdigest()[:16]}.parquet"
 
 
-def compute_features(args, first: date, keep_from: date):
-    """Sandbox features of every day from `keep_from` to TEST_END (history from `first`), as pandas."""
+def compute_features(args, first: date, keep_from: date, last: date):
+    """Sandbox features of every day from `keep_from` to `last` (history from `first`), as pandas."""
     import pandas as pd
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
-    cache = None if args.no_cache else Path(args.cache_dir) / cache_key(args, first, TEST_END)
+    cache = None if args.no_cache else Path(args.cache_dir) / cache_key(args, first, last)
     if cache is not None and cache.exists():
         print(f"sandbox features from the cache {cache}")
         return normalise(pd.read_parquet(cache))
     started = time.monotonic()
-    days = [first + timedelta(days=i) for i in range((TEST_END - first).days + 1)]
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     settings = Settings.from_env({"FRAUD_SPARK_MASTER": "local[2]", "FRAUD_SPARK_DRIVER_MEMORY": "4g"})
     builder = SparkSession.builder
     for key, value in spark_config(settings).items():
@@ -132,8 +138,8 @@ def compute_features(args, first: date, keep_from: date):
         if args.input:
             source = args.input
         else:
-            count = write_generated_days(work / "raw", first, TEST_END + timedelta(days=1), args.seed)
-            print(f"generated {count:,} transactions for {first} .. {TEST_END} ({time.monotonic() - started:.0f} s)")
+            count = write_generated_days(work / "raw", first, last + timedelta(days=1), args.seed)
+            print(f"generated {count:,} transactions for {first} .. {last} ({time.monotonic() - started:.0f} s)")
             source = {d: str(work / f"raw/dt={d}") for d in days}
         features = sandbox_features(spark, source, days, work)
         frame = normalise(features.where(F.col("event_date") >= F.lit(keep_from)).toPandas())
@@ -189,12 +195,14 @@ def main() -> None:
     selecting = args.update_results if args.select is None else args.select
 
     windows = ProtocolWindows.ending_on(TEST_END, train_days=7, delay_days=7, test_days=7, validation_days=3)
+    test_folds = prequential_test_folds(windows, N_FOLDS)
     # Always read the selection's days too, so one cached frame serves runs with and without it.
     keep_from = min(windows.validation_start, folds_first_day(windows, N_FOLDS))
     first = keep_from - timedelta(days=LOOKBACK_DAYS)
+    last = max(f.test_end for f in test_folds)
     started = time.monotonic()
-    frame = compute_features(args, first, keep_from)
-    print(f"sandbox features {keep_from} .. {TEST_END}: {len(frame):,} rows, {int(frame.is_fraud.sum()):,} frauds "
+    frame = compute_features(args, first, keep_from, last)
+    print(f"sandbox features {keep_from} .. {last}: {len(frame):,} rows, {int(frame.is_fraud.sum()):,} frauds "
           f"({time.monotonic() - started:.0f} s)")
 
     xgb = XGBoostParams(n_estimators=args.n_estimators, max_depth=args.max_depth, learning_rate=args.learning_rate)
@@ -208,21 +216,36 @@ def main() -> None:
         xgb = result.best.params
     command = "python bench/model_quality.py --update-results" + (
         "" if selecting else " --no-select") + ("" if args.grid == "extended" else f" --grid {args.grid}")
+    today = date.today().isoformat()
+    test_span = f"{test_folds[-1].test_start:%m-%d}..{test_folds[0].test_end:%m-%d}"
     for kind, params in (("xgboost", xgb), ("isolation_forest", None)):
-        outcome = train_and_evaluate(frame, windows, kind, params=params, alert_budget=100, card_precision_k=100)
-        print(f"\n{kind}  {outcome.data}\n  params {outcome.params}")
+        outcomes = [train_and_evaluate(frame, fold, kind, params=params, alert_budget=100, card_precision_k=100)
+                    for fold in test_folds]
+        official = outcomes[-1]  # the last test fold is the official protocol
+        assert official.windows == windows
+        print(f"\n{kind}  params {official.params}")
+        for fold, outcome in zip(test_folds, outcomes):
+            m = outcome.metrics
+            print(f"  test {fold.test_start}..{fold.test_end}: AP {m['average_precision']:.3f}  "
+                  f"CP@100 {m['card_precision_at_100']:.3f}  AUC {m['roc_auc']:.3f}  {outcome.data}")
+        print(f"  {'':24s} {N_FOLDS}-fold mean+-std   week 08-08..14   handbook (4-fold mean)")
         for metric, anchor in ANCHORS[kind].items():
-            value = outcome.metrics[metric]
+            values = [o.metrics[metric] for o in outcomes]
+            mean, std = float(np.mean(values)), float(np.std(values))
             target = f"   target >= {TARGETS[metric]}" if kind == "xgboost" and metric in TARGETS else ""
-            print(f"  {metric:24s} {value:.3f}   handbook {anchor:.3f}{target}")
+            print(f"  {metric:24s} {mean:.3f}+-{std:.3f}      {official.metrics[metric]:.3f}            "
+                  f"{anchor:.3f}{target}")
             if args.update_results:
-                update_row("model_quality", f"{kind} {metric} (handbook preset, test 2018-08-08..14)",
-                           f"{value:.3f}", f"{anchor:.3f}", f"{value / anchor:.2f}", date.today().isoformat(), command)
-        print(f"  at the validation threshold {outcome.threshold:.4f}: precision {outcome.metrics['precision']:.3f} "
-              f"recall {outcome.metrics['recall']:.3f} f1 {outcome.metrics['f1']:.3f}")
+                update_row("model_quality", f"{kind} {metric} (handbook preset, mean of {N_FOLDS} prequential test "
+                           f"folds {test_span}, as the handbook reports)",
+                           f"{mean:.3f}", f"{anchor:.3f}", f"{mean / anchor:.2f}", today, command)
+                update_row("model_quality", f"{kind} {metric} (handbook preset, single test week 08-08..14)",
+                           f"{official.metrics[metric]:.3f}", "-", "-", today, command)
+        print(f"  week 08-08..14 at the validation threshold {official.threshold:.4f}: precision "
+              f"{official.metrics['precision']:.3f} recall {official.metrics['recall']:.3f} "
+              f"f1 {official.metrics['f1']:.3f}")
     if args.update_results:
-        today = date.today().isoformat()
-        update_row("model_quality", "xgboost params (handbook preset, test 2018-08-08..14)", f"{fmt_params(xgb)} ({provenance})",
+        update_row("model_quality", "xgboost params (handbook preset)", f"{fmt_params(xgb)} ({provenance})",
                    "-", "-", today, command)
         folds = prequential_folds(windows, N_FOLDS)
         for metric in ("average_precision", "card_precision_at_100"):
@@ -230,7 +253,6 @@ def main() -> None:
             update_row("model_quality", f"xgboost selected params: mean validation {metric} ({N_FOLDS} prequential "
                        f"folds, validation {folds[-1].test_start:%m-%d}..{folds[0].test_end:%m-%d})",
                        value, "-", "-", today, command)
-
 
 if __name__ == "__main__":
     main()

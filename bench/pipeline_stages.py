@@ -390,7 +390,7 @@ class Anchor:
         def run() -> int:
             from fraud_platform.lake.spark.features import (
                 FEATURE_COLUMNS, KEY_COLUMNS, LABEL_COLUMNS, LABEL_DELAY_DAYS, LOOKBACK_DAYS, NOVELTY_DAYS,
-                WINDOWS_DAYS)
+                SPENDING_PEAK_DAYS, WINDOWS_DAYS)
 
             first = date.fromisoformat(day) - timedelta(days=LOOKBACK_DAYS)
             history = [str(p / "*.parquet") for n in range(LOOKBACK_DAYS + 1)
@@ -415,6 +415,16 @@ class Anchor:
             windows += [f"dev AS (PARTITION BY customer_id, device_id {novelty})",
                         f"ctry AS (PARTITION BY customer_id, country {novelty})"]
             selects += ["count(*) OVER dev = 0 AS is_new_device", "count(*) OVER ctry = 0 AS is_new_country"]
+
+            def ratio(a: str, b: str) -> str:
+                return f"CASE WHEN {b} > 0 THEN {a} / {b} ELSE 1.0 END"
+            spending = [f"{ratio('amount_feature', 'customer_7d_avg_amount')} AS amount_to_customer_7d_avg",
+                        f"{ratio('amount_feature', 'customer_30d_avg_amount')} AS amount_to_customer_30d_avg",
+                        f"{ratio('customer_1d_avg_amount', 'customer_30d_avg_amount')} AS customer_1d_to_30d_avg_amount",
+                        f"{ratio('customer_7d_avg_amount', 'customer_30d_avg_amount')} AS customer_7d_to_30d_avg_amount"]
+            peaks = [f"max(amount_to_customer_30d_avg) OVER (PARTITION BY customer_id ORDER BY _t RANGE BETWEEN "
+                     f"INTERVAL {w} DAYS PRECEDING AND CURRENT ROW) AS customer_{w}d_max_amount_ratio"
+                     for w in SPENDING_PEAK_DAYS]
             out = self.sandbox_dir(day)
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir(parents=True)
@@ -428,9 +438,13 @@ class Anchor:
                         FROM read_parquet(?)
                     ), f AS (
                         SELECT *, {", ".join(selects)} FROM h WINDOW {", ".join(windows)}
+                    ), g AS (
+                        SELECT *, {", ".join(spending)} FROM f
+                    ), p AS (
+                        SELECT *, {", ".join(peaks)} FROM g
                     )
                     SELECT {", ".join((*KEY_COLUMNS, *FEATURE_COLUMNS, *LABEL_COLUMNS))}
-                    FROM f WHERE event_date = DATE '{day}'
+                    FROM p WHERE event_date = DATE '{day}'
                 ) TO '{out}/part-00000.parquet' (FORMAT parquet)
             """, [history])
             return self.db.execute(f"SELECT count(*) FROM read_parquet('{out}/*.parquet')").fetchone()[0]

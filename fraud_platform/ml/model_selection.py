@@ -70,6 +70,31 @@ def prequential_folds(
     return folds
 
 
+def prequential_test_folds(
+    windows: ProtocolWindows, n_folds: int = 4, step_days: int | None = None
+) -> list[ProtocolWindows]:
+    """The handbook's estimate of test performance: the official train | delay | test windows and
+    the `n_folds - 1` protocols after them, each `step_days` later (default: the test length).
+    Fold 0 is the latest, as in the handbook (`start_date_training_for_test = start_date_training
+    + (n_folds - 1) * delta_test`, then one step back per fold); the last fold is `windows` itself.
+    The handbook's published test results are the mean over these folds. Parameters are chosen on
+    `prequential_folds` only, which all end before the earliest test fold's test window. Each fold
+    keeps the official validation length, for the alert threshold."""
+    if n_folds < 1:
+        raise ValueError("prequential testing needs at least one fold")
+    train_days = (windows.train_end - windows.train_start).days + 1
+    test_days = (windows.test_end - windows.test_start).days + 1
+    validation_days = (windows.train_start - windows.validation_start).days
+    step = test_days if step_days is None else step_days
+    if step < 1:
+        raise ValueError("folds must move by at least one day")
+    return [
+        ProtocolWindows.ending_on(windows.test_end + timedelta(days=k * step), train_days=train_days,
+                                  delay_days=windows.delay_days, test_days=test_days, validation_days=validation_days)
+        for k in reversed(range(n_folds))
+    ]
+
+
 def parameter_grid(grid: Mapping[str, Iterable], base: XGBoostParams | None = None) -> list[XGBoostParams]:
     """Every combination of `grid`'s values (in the given key and value order) over `base`."""
     base = base or XGBoostParams()

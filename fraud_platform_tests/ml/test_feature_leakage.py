@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fraud_platform.lake.spark.features import FEATURE_COLUMNS, LABEL_DELAY_DAYS, NOVELTY_DAYS, WINDOWS_DAYS
+from fraud_platform.lake.spark.features import (
+    FEATURE_COLUMNS, LABEL_DELAY_DAYS, NOVELTY_DAYS, SPENDING_PEAK_DAYS, WINDOWS_DAYS,
+)
 from fraud_platform.lake.spark.session_config import spark_config
 from fraud_platform.settings import Settings
 
@@ -73,8 +75,24 @@ def reference(txs: list[dict]) -> list[dict]:
         for flag, key in (("is_new_device", "device"), ("is_new_country", "country")):
             row[flag] = not any(o["customer"] == tx["customer"] and o[key] == tx[key]
                                 and t - NOVELTY_DAYS * DAY <= o["seconds"] <= t - 1 for o in txs)
+        row["amount_to_customer_7d_avg"] = _ratio(row["amount_feature"], row["customer_7d_avg_amount"])
+        row["amount_to_customer_30d_avg"] = _ratio(row["amount_feature"], row["customer_30d_avg_amount"])
+        row["customer_1d_to_30d_avg_amount"] = _ratio(row["customer_1d_avg_amount"], row["customer_30d_avg_amount"])
+        row["customer_7d_to_30d_avg_amount"] = _ratio(row["customer_7d_avg_amount"], row["customer_30d_avg_amount"])
         out.append(row)
+    # The largest amount / 30-day average among the customer's transactions of the last w days,
+    # each ratio as computed at its own time.
+    for tx, row in zip(txs, out):
+        t = tx["seconds"]
+        for w in SPENDING_PEAK_DAYS:
+            row[f"customer_{w}d_max_amount_ratio"] = max(
+                r["amount_to_customer_30d_avg"] for o, r in zip(txs, out)
+                if o["customer"] == tx["customer"] and t - w * DAY <= o["seconds"] <= t)
     return out
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b > 0 else 1.0
 
 
 def perturb_future(txs: list[dict], cutoff: int) -> list[dict]:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from fraud_platform.ml.model_selection import (
-    EXTENDED_GRID, HANDBOOK_GRID, folds_first_day, parameter_grid, prequential_folds, select,
+    EXTENDED_GRID, HANDBOOK_GRID, folds_first_day, parameter_grid, prequential_folds, prequential_test_folds, select,
 )
 from fraud_platform.ml.params import XGBoostParams
 from fraud_platform.ml.protocol import ProtocolWindows
@@ -38,6 +38,28 @@ def test_folds_never_reach_the_test_window_nor_its_delay():
     folds = prequential_folds(HANDBOOK, n_folds=4)
     assert max(f.test_end for f in folds) == HANDBOOK.train_end
     assert all(f.test_end < HANDBOOK.test_start - timedelta(days=HANDBOOK.delay_days) for f in folds)
+
+
+def test_handbook_test_folds():
+    # The handbook's start_date_training_for_test = 2018-07-25 + (n_folds - 1) * 7 = 08-15, then one
+    # week earlier per fold: its published test results are the mean over test weeks 08-08 .. 09-04.
+    folds = prequential_test_folds(HANDBOOK, n_folds=4)
+    assert [spans(f) for f in folds] == [
+        ("08-15", "08-21", "08-29", "09-04"),
+        ("08-08", "08-14", "08-22", "08-28"),
+        ("08-01", "08-07", "08-15", "08-21"),
+        ("07-25", "07-31", "08-08", "08-14"),
+    ]
+    assert folds[-1] == HANDBOOK
+    assert all(f.delay_days == 7 and (f.train_start - f.validation_start).days == 3 for f in folds)
+    # Parameters chosen on the validation folds never saw a test fold's labels.
+    earliest_test = min(f.test_start for f in folds)
+    assert all(f.test_end < earliest_test for f in prequential_folds(HANDBOOK, n_folds=4))
+    assert [spans(f)[2] for f in prequential_test_folds(HANDBOOK, n_folds=2, step_days=1)] == ["08-09", "08-08"]
+    with pytest.raises(ValueError):
+        prequential_test_folds(HANDBOOK, n_folds=0)
+    with pytest.raises(ValueError):
+        prequential_test_folds(HANDBOOK, step_days=0)
 
 
 def test_fold_lengths_follow_the_official_windows():

@@ -15,6 +15,7 @@ WINDOWS_DAYS = (1, 7, 30)
 LABEL_DELAY_DAYS = 7
 NOVELTY_DAYS = 30
 LOOKBACK_DAYS = max(WINDOWS_DAYS) + LABEL_DELAY_DAYS
+SPENDING_PEAK_DAYS = (1, 7)
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     "amount_feature", "is_weekend", "is_night", "is_cross_border",
@@ -23,6 +24,10 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     *(f"terminal_{w}d_tx_count" for w in WINDOWS_DAYS),
     *(f"terminal_{w}d_risk" for w in WINDOWS_DAYS),
     "is_new_device", "is_new_country",
+    # Spending against the customer's own habit (see add_features).
+    "amount_to_customer_7d_avg", "amount_to_customer_30d_avg",
+    "customer_1d_to_30d_avg_amount", "customer_7d_to_30d_avg_amount",
+    *(f"customer_{w}d_max_amount_ratio" for w in SPENDING_PEAK_DAYS),
 )
 KEY_COLUMNS = ("transaction_id", "event_time", "event_date", "customer_id", "card_id", "terminal_id")
 LABEL_COLUMNS = ("is_fraud", "fraud_scenario")
@@ -49,12 +54,29 @@ def add_features(processed: DataFrame, label_delay_days: int = LABEL_DELAY_DAYS)
         df = df.withColumn(f"terminal_{w}d_tx_count", count).withColumn(
             f"terminal_{w}d_risk", F.when(count > 0, F.sum("_fraud").over(terminal) / count).otherwise(F.lit(0.0))
         )
+    # A stolen card spent at several times the usual amounts (the handbook's third scenario) is
+    # a change against the customer's own habit, which the averages alone leave trees to find:
+    # the amount over its 7- and 30-day averages, the short averages over the 30-day one, and the
+    # largest amount / 30-day average of the last 1 and 7 days (each computed at its own time).
+    df = df.withColumn("amount_to_customer_7d_avg", _ratio("amount_feature", "customer_7d_avg_amount")).withColumn(
+        "amount_to_customer_30d_avg", _ratio("amount_feature", "customer_30d_avg_amount")
+    ).withColumn("customer_1d_to_30d_avg_amount", _ratio("customer_1d_avg_amount", "customer_30d_avg_amount")).withColumn(
+        "customer_7d_to_30d_avg_amount", _ratio("customer_7d_avg_amount", "customer_30d_avg_amount")
+    )
+    for w in SPENDING_PEAK_DAYS:
+        df = df.withColumn(f"customer_{w}d_max_amount_ratio",
+                           F.max("amount_to_customer_30d_avg").over(by_customer.rangeBetween(-w * DAY, 0)))
     seen_device = Window.partitionBy("customer_id", "device_id").orderBy("_ts").rangeBetween(-NOVELTY_DAYS * DAY, -1)
     seen_country = Window.partitionBy("customer_id", "country").orderBy("_ts").rangeBetween(-NOVELTY_DAYS * DAY, -1)
     df = df.withColumn("is_new_device", F.count(F.lit(1)).over(seen_device) == 0).withColumn(
         "is_new_country", F.count(F.lit(1)).over(seen_country) == 0
     )
     return df.select(*KEY_COLUMNS, *FEATURE_COLUMNS, *LABEL_COLUMNS)
+
+
+def _ratio(numerator: str, denominator: str):
+    """numerator / denominator; 1 (no change) for a zero denominator (amounts that round to 0)."""
+    return F.when(F.col(denominator) > 0, F.col(numerator) / F.col(denominator)).otherwise(F.lit(1.0))
 
 
 def features_for_day(history: DataFrame, day: str) -> DataFrame:
