@@ -20,6 +20,9 @@ from pathlib import Path
 import psutil
 
 
+CREATE_TIME_TOLERANCE_S = 0.05
+
+
 @dataclass(frozen=True)
 class ProcessRecord:
     name: str
@@ -45,7 +48,10 @@ class ProcessRecord:
         """The live process this record describes, or None if it has gone."""
         try:
             proc = psutil.Process(self.pid)
-            if abs(proc.create_time() - self.create_time) > 1.0 or proc.status() == psutil.STATUS_ZOMBIE:
+            # The same process always reports the same start time (clock ticks since boot, 10 ms);
+            # a looser match took a process started within a second of ours for it (a reused pid).
+            if abs(proc.create_time() - self.create_time) > CREATE_TIME_TOLERANCE_S or \
+                    proc.status() == psutil.STATUS_ZOMBIE:
                 return None
             return proc
         except psutil.Error:
