@@ -5,7 +5,10 @@ input, transaction markers included); then a plain read_committed consumer reads
 and the lander lands it into a fresh local directory. Throughput is records / (drained -
 assigned) from each process's log; peak RSS sampled with psutil.
 
-    .venv/bin/python bench/lander_throughput.py [--messages 200000] [--update-results]
+The plain consumer and the lander run alternately --rounds times (a fresh group and lake each
+time) and the medians are compared, as run-to-run noise on a small shared machine is large.
+
+    .venv/bin/python bench/lander_throughput.py [--messages 200000] [--rounds 3] [--update-results]
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import uuid
 from pathlib import Path
 from datetime import date
 
-from validator_bench_helpers import create_topics, delete_index, delete_topics, produce_workload, run_processes
+from validator_bench_helpers import ProcessRun, create_topics, median_run, delete_index, delete_topics, produce_workload, run_processes
 from results import update_row
 
 from fraud_platform.settings import Settings
@@ -29,6 +32,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--lake-parent", default=None,
                         help="directory to create the temporary lake in (default: the system temp dir)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternate plain consumer / lander runs")
     parser.add_argument("--update-results", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -42,9 +46,18 @@ def main() -> None:
                         validated, "--group", f"v-{tag}", "--index", f"bench-invalid-{tag}", "--metrics-port", "-1",
                         "--drain"]])
         records = count_records(settings, validated)
-        plain = run_processes([[sys.executable, str(Path(__file__).with_name("lander_plain_consumer.py")), validated, f"plain-{tag}"]])
-        lander = run_processes([[sys.executable, "-m", "streaming.lander.cli", "--topic", validated, "--group",
-                                 f"l-{tag}", "--lake-root", lake, "--metrics-port", "-1", "--drain"]])
+        plains, landers = [], []
+        for r in range(args.rounds):
+            plains.append(run_processes([[sys.executable, str(Path(__file__).with_name("lander_plain_consumer.py")),
+                                          validated, f"plain{r}-{tag}"]]))
+            shutil.rmtree(lake, ignore_errors=True)
+            landers.append(run_processes([[sys.executable, "-m", "streaming.lander.cli", "--topic", validated,
+                                           "--group", f"l{r}-{tag}", "--lake-root", lake, "--metrics-port", "-1",
+                                           "--drain"]]))
+            print(f"  round {r + 1}: plain {records / plains[-1].seconds:,.0f} rec/s, lander "
+                  f"{records / landers[-1].seconds:,.0f} rec/s ({plains[-1].seconds / landers[-1].seconds:.2f})",
+                  flush=True)
+        plain, lander = median_run(plains), median_run(landers)
     finally:
         delete_topics(settings, raw, validated)
         delete_index(settings, f"bench-invalid-{tag}")
@@ -55,10 +68,12 @@ def main() -> None:
           f"({lander_rate / plain_rate:.2f} of plain)")
     if args.update_results:
         today, command = date.today().isoformat(), "python bench/lander_throughput.py --update-results"
-        update_row("lander_throughput", "lander, 1 process, local lake (records/s)", f"{lander_rate:,.0f}",
+        update_row("lander_throughput", f"lander, 1 process, local lake (records/s, median of {args.rounds} "
+                   "alternating rounds)", f"{lander_rate:,.0f}",
                    f"{plain_rate:,.0f}", f"{lander_rate / plain_rate:.2f}", today, command)
         update_row("lander_throughput", "lander peak RSS (MB)", f"{lander.peak_rss_mb:.0f}",
                    f"{plain.peak_rss_mb:.0f}", f"{lander.peak_rss_mb / plain.peak_rss_mb:.2f}", today, command)
+
 
 
 def count_records(settings: Settings, topic: str) -> int:

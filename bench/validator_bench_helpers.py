@@ -56,6 +56,12 @@ def _stamp(line: str) -> float:
     return datetime.strptime(STAMP.match(line).group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
 
 
+def median_run(runs: list[ProcessRun]) -> ProcessRun:
+    """The median run by duration (peak RSS: the largest of all runs)."""
+    ordered = sorted(runs, key=lambda run: run.seconds)
+    return ProcessRun(ordered[len(ordered) // 2].seconds, max(run.peak_rss_mb for run in runs))
+
+
 def run_processes(commands: list[list[str]]) -> ProcessRun:
     logs = [tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False) for _ in commands]
     processes = [subprocess.Popen(c, stdout=log, stderr=subprocess.STDOUT) for c, log in zip(commands, logs)]

@@ -6,7 +6,11 @@ Elasticsearch. Each run reads the same raw topic (fresh groups, fresh output top
 is messages / (drained - assigned) from each process's own log, so interpreter start-up is left
 out; peak RSS is sampled with psutil. Runs against the local services stack.
 
-    .venv/bin/python bench/validator_throughput.py [--messages 200000] [--update-results]
+On a small shared machine one run of each varies by a third from run to run, so the pass-through
+and the validator run alternately --rounds times and the medians are compared (each round's
+ratio is printed too).
+
+    .venv/bin/python bench/validator_throughput.py [--messages 200000] [--rounds 3] [--update-results]
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import uuid
 from pathlib import Path
 from datetime import date
 
-from validator_bench_helpers import ProcessRun, create_topics, delete_topics, delete_index, produce_workload, run_processes
+from validator_bench_helpers import ProcessRun, create_topics, median_run, delete_topics, delete_index, produce_workload, run_processes
 from results import update_row
 
 from fraud_platform.settings import Settings
@@ -28,11 +32,13 @@ BATCH = 2000
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=3, help="alternate pass-through / validator runs")
     parser.add_argument("--update-results", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env()
     tag = uuid.uuid4().hex[:8]
-    raw, outs = f"bench-raw-{tag}", [f"bench-out{i}-{tag}" for i in range(3)]
+    raw = f"bench-raw-{tag}"
+    outs = [f"bench-out{i}-{tag}" for i in range(2 * args.rounds + 1)]
     create_topics(settings, raw, *outs)
     try:
         produce_workload(settings, raw, args.messages)
@@ -42,14 +48,20 @@ def main() -> None:
                     "--group", group, "--instance", instance, "--index", f"bench-invalid-{tag}",
                     "--batch-size", str(BATCH), "--metrics-port", "-1", "--drain"]
 
-        passthrough = run_processes([[sys.executable, str(Path(__file__).with_name("validator_passthrough.py")), raw, outs[0],
-                                      f"pass-{tag}", str(BATCH)]])
-        one = run_processes([validator(outs[1], f"one-{tag}", "a")])
-        two = run_processes([validator(outs[2], f"two-{tag}", "a"), validator(outs[2], f"two-{tag}", "b")])
+        passthroughs, ones = [], []
+        for r in range(args.rounds):
+            passthroughs.append(run_processes([[sys.executable, str(Path(__file__).with_name("validator_passthrough.py")),
+                                                raw, outs[2 * r], f"pass{r}-{tag}", str(BATCH)]]))
+            ones.append(run_processes([validator(outs[2 * r + 1], f"one{r}-{tag}", "a")]))
+            print(f"  round {r + 1}: pass-through {args.messages / passthroughs[-1].seconds:,.0f} msg/s, validator "
+                  f"{args.messages / ones[-1].seconds:,.0f} msg/s "
+                  f"({passthroughs[-1].seconds / ones[-1].seconds:.2f})", flush=True)
+        two = run_processes([validator(outs[-1], f"two-{tag}", "a"), validator(outs[-1], f"two-{tag}", "b")])
     finally:
         delete_topics(settings, raw, *outs)
         delete_index(settings, f"bench-invalid-{tag}")
-    report(args, passthrough, one, two)
+    report(args, median_run(passthroughs), median_run(ones), two)
+
 
 
 def report(args, passthrough: ProcessRun, one: ProcessRun, two: ProcessRun) -> None:
@@ -62,7 +74,7 @@ def report(args, passthrough: ProcessRun, one: ProcessRun, two: ProcessRun) -> N
           f"({rates['two'] / rates['one']:.2f}x one)")
     if args.update_results:
         today, command = date.today().isoformat(), "python bench/validator_throughput.py --update-results"
-        update_row("validator_throughput", "validator, 1 process (msg/s)", f"{rates['one']:,.0f}",
+        update_row("validator_throughput", f"validator, 1 process (msg/s, median of {args.rounds} alternating rounds)", f"{rates['one']:,.0f}",
                    f"{rates['pass']:,.0f}", f"{rates['one'] / rates['pass']:.2f}", today, command)
         update_row("validator_throughput", "validator, 2 processes in one group (msg/s)", f"{rates['two']:,.0f}",
                    f"{rates['one']:,.0f}", f"{rates['two'] / rates['one']:.2f}", today, command)

@@ -14,7 +14,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime
 from decimal import Decimal
 
@@ -29,6 +29,10 @@ class Context:
 
     max_amount: Decimal
     now: datetime  # timezone-aware
+    latest: datetime = dataclass_field(init=False)  # the latest event time accepted: now + FUTURE_TOLERANCE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "latest", self.now + FUTURE_TOLERANCE)  # once, not per message
 
 
 # Kinds whose rules go beyond what msgspec's type system checks.
@@ -79,7 +83,7 @@ def passes_semantics(record: object, ctx: Context) -> bool:
             # msgspec's pattern already pinned the shape and the UTC offset; the calendar
             # (30 February) and the clock are left.
             try:
-                if datetime.fromisoformat(value) > ctx.now + FUTURE_TOLERANCE:
+                if datetime.fromisoformat(value) > ctx.latest:
                     return False
             except ValueError:
                 return False
@@ -212,7 +216,7 @@ def _check_timestamp(name: str, value: str, ctx: Context) -> Violation | None:
         return Violation(Reason.UNPARSEABLE_TIMESTAMP, name, f"{_show(value)} is not an RFC 3339 timestamp")
     if match["offset"] not in _UTC_OFFSETS:
         return Violation(Reason.NON_UTC_TIMESTAMP, name, f"{_show(value)} must end in Z or +00:00")
-    if moment > ctx.now + FUTURE_TOLERANCE:
+    if moment > ctx.latest:
         return Violation(Reason.FUTURE_TIMESTAMP, name, f"{value} is after {ctx.now.isoformat()}")
     return None
 

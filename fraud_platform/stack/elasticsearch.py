@@ -70,6 +70,12 @@ class Elasticsearch(Service):
             "xpack.security.enabled: false",
             "xpack.ml.enabled: false",
             "action.destructive_requires_name: true",
+            # Disk watermarks as free space, not the default 85/90/95 % used: on a large shared
+            # disk 90 % used still leaves tens of GB, yet the node stops allocating new indices
+            # (red cluster, every bulk request times out). Seen on this project's own machine.
+            "cluster.routing.allocation.disk.watermark.low: 2gb",
+            "cluster.routing.allocation.disk.watermark.high: 1gb",
+            "cluster.routing.allocation.disk.watermark.flood_stage: 512mb",
             "",
         ])
 

@@ -8,6 +8,7 @@ import click
 
 from fraud_platform.settings import Settings
 from streaming.common.logs import configure_logging
+from streaming.common.memory import limit_malloc_arenas
 
 from .service import Validator, ValidatorOptions
 
@@ -29,6 +30,7 @@ def main(raw_topic, validated_topic, group, instance, index, batch_size, dedup_w
     """Validate raw-transactions against the contract: valid messages go to validated-transactions in a
     Kafka transaction with the consumed offsets; invalid ones go to Elasticsearch with every reason."""
     configure_logging("fraud-validator", log_level)
+    limit_malloc_arenas()
     settings = Settings.from_env()
     options = ValidatorOptions.from_settings(
         settings, raw_topic=raw_topic, validated_topic=validated_topic, group=group, instance=instance,

@@ -26,6 +26,15 @@ class DedupWindow:
                 del self._offset_of[old_id]
         return self._offset_of.get(transaction_id)
 
+    def admit(self, offset: int, transaction_id: str) -> int | None:
+        """first_seen, then add when it was not seen: the offset it was forwarded at, or None
+        (and now remembered at `offset`). One call on the validator's per-message path."""
+        seen = self.first_seen(offset, transaction_id)
+        if seen is None:
+            self._order.append((offset, transaction_id))
+            self._offset_of[transaction_id] = offset
+        return seen
+
     def add(self, offset: int, transaction_id: str) -> None:
         self._order.append((offset, transaction_id))
         self._offset_of[transaction_id] = offset

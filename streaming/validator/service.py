@@ -3,24 +3,18 @@ valids + offsets in one Kafka transaction.
 
 Order is what makes it lose nothing: Elasticsearch first (idempotent by _id), the Kafka
 transaction last. If Elasticsearch is unreachable, nothing is produced and nothing committed:
-the consumer is rewound to the committed offsets and the batch is redone after a backoff. A
-crash at any point leaves the batch uncommitted, so a restart redoes it; its Elasticsearch
-documents are overwritten in place and its aborted records are invisible to read_committed
-readers.
-
-Two stages overlap: while a batch's transaction runs on the committer thread (produce, send
-offsets, wait for its Elasticsearch write, commit: mostly waiting on the broker), the main
-thread consumes and routes the next batch. At most one transaction is in flight; the next one
-starts only after it settled. When it fails, the routed batch behind it is dropped too and both
-are redone from the committed offsets; a rebalance first waits for the transaction in flight.
+the consumer is rewound to the batch start and the batch is redone after a backoff. A crash at
+any point leaves the batch uncommitted, so a restart redoes it; its Elasticsearch documents are
+overwritten in place and its aborted records are invisible to read_committed readers.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
@@ -69,18 +63,6 @@ class ValidatorOptions:
         return cls(**{**base, **{k: val for k, val in overrides.items() if val is not None}})
 
 
-@dataclass
-class RoutedBatch:
-    """A consumed batch after routing: what to forward, what to index, and the Elasticsearch write."""
-
-    records: list[Message]
-    forward: list[Message] = field(default_factory=list)
-    invalid: list[tuple[str, dict]] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)  # failed rules by reason
-    written: Future | None = None  # its Elasticsearch write, started as soon as it is routed
-    group_metadata: object = None  # the consumer's group generation the records were read in (KIP-447)
-
-
 def validator_metrics() -> Metrics:
     metrics = Metrics("fraud_validator")
     metrics.declare("messages_total", "counter", "Messages decided, by outcome (valid or invalid)")
@@ -110,10 +92,6 @@ class Validator:
         )
         self.index = InvalidIndex(settings.elasticsearch.url, options.index)
         self.es_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk")
-        self.committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafka-txn")
-        self.in_flight: tuple[RoutedBatch, Future] | None = None
-        # A transaction that failed while a rebalance waited for it: redone after the batch call.
-        self.failed_in_rebalance: tuple[list[Message], Exception] | None = None
         self.router = MessageRouter(max_amount())
         self.windows: dict[int, DedupWindow] = {}
         self.reader = BatchReader(self.consumer, options.batch_size, settings.streaming.poll_timeout_ms / 1000, log)
@@ -132,37 +110,29 @@ class Validator:
                                 on_lost=self._on_revoke)
         log.info("validating %s -> %s (invalid -> %s), group %s", self.options.raw_topic,
                  self.options.validated_topic, self.options.index, self.options.group)
+        # Start-up objects (modules, clients) out of the collector's sight: the collections that
+        # the per-message allocations trigger then only walk what the loop itself made.
+        gc.freeze()
         backoff = 1.0
         try:
             while not self.shutdown.requested:
                 records = self.reader.next_batch()
-                routed = self._route(records) if records else None
-                try:
-                    if self.failed_in_rebalance is not None:
-                        (failed, cause), self.failed_in_rebalance = self.failed_in_rebalance, None
-                        raise _Redo(failed) from cause
-                    if self._settle():
+                if records:
+                    try:
+                        self._process(records)
                         backoff = 1.0
-                    if routed is not None:
-                        self.in_flight = (routed, self.committer.submit(self._commit, routed))
-                except _Redo as redo:
-                    behind = routed.records if routed is not None else []
-                    if routed is not None:
-                        _discard(routed)
-                    self._hold_back(redo.records + behind, redo.__cause__, backoff)
-                    backoff = min(backoff * 2, self.settings.validator.es_backoff_max_s)
-                    continue
-                if routed is None and self.options.drain and self.reader.all_caught_up():
+                    except (ElasticsearchUnavailable, BatchAborted) as error:
+                        self._hold_back(records, error, backoff)
+                        backoff = min(backoff * 2, self.settings.validator.es_backoff_max_s)
+                elif self.options.drain and self.reader.all_caught_up():
                     log.info("drained: every assigned partition is caught up")
                     break
                 self.report.maybe()
-            self._settle_at_exit()
         except ProducerFenced as error:
             log.error("fenced: another validator owns transactional id; exiting: %s", error)
             return 3
         finally:
             self.report.now(final=True)
-            self.committer.shutdown(wait=True)
             self.consumer.close()
             self.warmup_reader.close()
             self.forwarder.close()
@@ -191,12 +161,6 @@ class Validator:
 
     def _on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
-        # The transaction in flight must settle before the group moves on: committed, its
-        # offsets are what the next owner resumes from; failed, it is redone after this call.
-        try:
-            self._settle()
-        except _Redo as redo:
-            self.failed_in_rebalance = (redo.records, redo.__cause__)
         for tp in partitions:
             self.windows.pop(tp.partition, None)
             self.reader.forget(tp.partition)
@@ -204,23 +168,21 @@ class Validator:
 
     # -- one batch --------------------------------------------------------------------------------
 
-    def _route(self, records: list[Message]) -> RoutedBatch:
-        """Decide every record (main thread: the dedup windows are its own) and start the
-        Elasticsearch write of the invalid ones."""
+    def _process(self, records: list[Message]) -> None:
         now = datetime.now(UTC)
         self._warm_windows(records)
-        batch = RoutedBatch(records, group_metadata=self.consumer.consumer_group_metadata())
-        forward, invalid, counts = batch.forward, batch.invalid, batch.counts
+        forward: list[Message] = []
+        invalid: list[tuple[str, dict]] = []
+        counts: dict[str, int] = {}
+        route, windows, keep = self.router.route, self.windows, forward.append  # the per-message path
         for message in records:
             partition, offset, payload = message.partition(), message.offset(), message.value()
-            outcome = self.router.route(payload, now)
+            outcome = route(payload, now)
             duplicate_of = None
-            if isinstance(outcome, str):
-                window = self.windows[partition]
-                duplicate_of = window.first_seen(offset, outcome)
+            if outcome.__class__ is str:
+                duplicate_of = windows[partition].admit(offset, outcome)
                 if duplicate_of is None:
-                    window.add(offset, outcome)
-                    forward.append(message)
+                    keep(message)
                     continue
                 outcome = [Violation(Reason.DUPLICATE_TRANSACTION_ID, "transaction_id",
                                      f"{outcome} was forwarded at offset {duplicate_of} of partition {partition}")]
@@ -234,44 +196,19 @@ class Validator:
                                  raw_payload_max_bytes=self.settings.validator.raw_payload_max_bytes,
                                  duplicate_of=duplicate_of),
             ))
-        # Elasticsearch writes while the batch before commits and while Kafka takes this one's records.
-        batch.written = self.es_writer.submit(self.index.write, invalid) if invalid else None
-        return batch
-
-    def _commit(self, batch: RoutedBatch) -> None:
-        """The batch's Kafka transaction (committer thread): valid records and offsets, committed
-        only once its Elasticsearch write succeeded."""
-        written = batch.written
+        # Elasticsearch writes while Kafka takes the records; the commit waits for both.
+        written = self.es_writer.submit(self.index.write, invalid) if invalid else None
         try:
-            self.forwarder.commit(batch.forward, _next_offsets(batch.records), batch.group_metadata,
+            self.forwarder.commit(forward, _next_offsets(records), self.consumer.consumer_group_metadata(),
                                   before_commit=written.result if written else lambda: None)
         finally:
             if written is not None:
                 wait([written])  # never leave a write running into the next attempt
-
-    def _settle(self) -> bool:
-        """Wait for the transaction in flight; count it when committed (True), else raise _Redo."""
-        if self.in_flight is None:
-            return False
-        batch, outcome = self.in_flight
-        self.in_flight = None
-        try:
-            outcome.result()
-        except (ElasticsearchUnavailable, BatchAborted) as error:
-            raise _Redo(batch.records) from error
-        self.metrics.inc("messages_total", len(batch.forward), outcome="valid")
-        self.metrics.inc("messages_total", len(batch.invalid), outcome="invalid")
-        for reason, count in batch.counts.items():
+        self.metrics.inc("messages_total", len(forward), outcome="valid")
+        self.metrics.inc("messages_total", len(invalid), outcome="invalid")
+        for reason, count in counts.items():
             self.metrics.inc("invalid_reasons_total", count, reason=str(reason))
         self.metrics.inc("batches_total")
-        return True
-
-    def _settle_at_exit(self) -> None:
-        """On shutdown, let the transaction in flight finish; a failed one is simply not committed."""
-        try:
-            self._settle()
-        except _Redo as redo:
-            log.warning("last batch not committed (%s); it is redone at the next start", redo.__cause__)
 
     def _warm_windows(self, records: list[Message]) -> None:
         firsts: dict[int, int] = {}
@@ -338,20 +275,6 @@ class Validator:
                  self.metrics.value("messages_total", outcome="valid"),
                  self.metrics.value("messages_total", outcome="invalid"), rate, sum(lag.values()),
                  self.metrics.total("transactions_aborted_total"), self.metrics.total("elasticsearch_failures_total"))
-
-
-class _Redo(Exception):
-    """A transaction failed (its cause is attached): its records must be redone."""
-
-    def __init__(self, records: list[Message]) -> None:
-        super().__init__(f"{len(records)} records to redo")
-        self.records = records
-
-
-def _discard(batch: RoutedBatch) -> None:
-    """Drop a routed batch that will be redone; its Elasticsearch write may finish (idempotent)."""
-    if batch.written is not None:
-        wait([batch.written])
 
 
 def _next_offsets(records: list[Message]) -> list[TopicPartition]:

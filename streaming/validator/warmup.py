@@ -43,7 +43,7 @@ def warm_window(reader: Consumer, router: MessageRouter, topic: str, partition: 
                 if message.offset() >= resume_offset:
                     return window
                 outcome = router.route(message.value(), now)
-                if isinstance(outcome, str) and window.first_seen(message.offset(), outcome) is None:
-                    window.add(message.offset(), outcome)
+                if isinstance(outcome, str):
+                    window.admit(message.offset(), outcome)
     finally:
         reader.unassign()

@@ -1,0 +1,38 @@
+"""Fewer glibc malloc arenas for the streaming processes.
+
+glibc gives each thread that allocates its own arena, up to 8 per core, and keeps their freed
+memory. The validator's and lander's helper threads (Kafka transaction calls, Elasticsearch and
+lake writes) allocate little but each leave an arena behind: about 10 MB of resident memory in
+total, measured with two validators of one group. Two arenas are plenty for them. A user's own
+MALLOC_ARENA_MAX (glibc reads it at start) is left alone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+
+M_ARENA_MAX = -8  # from glibc's malloc.h
+ARENAS = 2
+
+log = logging.getLogger(__name__)
+
+
+def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
+    """Call before any thread starts. True when applied; False elsewhere than glibc, or when
+    MALLOC_ARENA_MAX is set."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        mallopt = ctypes.CDLL(name).mallopt
+    except (OSError, AttributeError):  # not glibc (musl, macOS)
+        return False
+    applied = bool(mallopt(M_ARENA_MAX, arenas))
+    if not applied:
+        log.debug("mallopt(M_ARENA_MAX) refused")
+    return applied
