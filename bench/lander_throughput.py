@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 from datetime import date
 
-from validator_bench_helpers import ProcessRun, create_topics, median_run, delete_index, delete_topics, produce_workload, run_processes
+from validator_bench_helpers import create_topics, median_run, delete_index, delete_topics, produce_workload, run_processes
 from results import update_row
 
 from fraud_platform.settings import Settings
@@ -73,7 +73,6 @@ def main() -> None:
                    f"{plain_rate:,.0f}", f"{lander_rate / plain_rate:.2f}", today, command)
         update_row("lander_throughput", "lander peak RSS (MB)", f"{lander.peak_rss_mb:.0f}",
                    f"{plain.peak_rss_mb:.0f}", f"{lander.peak_rss_mb / plain.peak_rss_mb:.2f}", today, command)
-
 
 
 def count_records(settings: Settings, topic: str) -> int:

@@ -63,7 +63,6 @@ def main() -> None:
     report(args, median_run(passthroughs), median_run(ones), two)
 
 
-
 def report(args, passthrough: ProcessRun, one: ProcessRun, two: ProcessRun) -> None:
     n = args.messages
     rates = {name: n / run.seconds for name, run in (("pass", passthrough), ("one", one), ("two", two))}

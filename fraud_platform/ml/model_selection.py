@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -53,18 +53,8 @@ def prequential_folds(
     (default: the validation length). Train, delay and validation lengths are the official
     window's train, delay and test lengths. The fold's validation window is its `test_*` span;
     it has no threshold window (validation_days = 0)."""
-    if n_folds < 1:
-        raise ValueError("prequential validation needs at least one fold")
-    train_days = (windows.train_end - windows.train_start).days + 1
-    assessment_days = (windows.test_end - windows.test_start).days + 1
-    step = assessment_days if step_days is None else step_days
-    if step < 1:
-        raise ValueError("folds must move back by at least one day")
-    folds = [
-        ProtocolWindows.ending_on(windows.train_end - timedelta(days=k * step), train_days=train_days,
-                                  delay_days=windows.delay_days, test_days=assessment_days, validation_days=0)
-        for k in range(n_folds)
-    ]
+    step = _fold_step(windows, n_folds, step_days)
+    folds = [_moved(windows, windows.train_end - timedelta(days=k * step), validation_days=0) for k in range(n_folds)]
     # Every fold's labels are known when the official model is trained: nothing after its training week.
     assert all(f.test_end <= windows.train_end for f in folds)
     return folds
@@ -80,19 +70,26 @@ def prequential_test_folds(
     The handbook's published test results are the mean over these folds. Parameters are chosen on
     `prequential_folds` only, which all end before the earliest test fold's test window. Each fold
     keeps the official validation length, for the alert threshold."""
-    if n_folds < 1:
-        raise ValueError("prequential testing needs at least one fold")
-    train_days = (windows.train_end - windows.train_start).days + 1
-    test_days = (windows.test_end - windows.test_start).days + 1
+    step = _fold_step(windows, n_folds, step_days)
     validation_days = (windows.train_start - windows.validation_start).days
-    step = test_days if step_days is None else step_days
+    return [_moved(windows, windows.test_end + timedelta(days=k * step), validation_days) for k in reversed(range(n_folds))]
+
+
+def _fold_step(windows: ProtocolWindows, n_folds: int, step_days: int | None) -> int:
+    """Days between consecutive folds (default: the test length), checked with the fold count."""
+    if n_folds < 1:
+        raise ValueError("prequential folds need at least one fold")
+    step = (windows.test_end - windows.test_start).days + 1 if step_days is None else step_days
     if step < 1:
         raise ValueError("folds must move by at least one day")
-    return [
-        ProtocolWindows.ending_on(windows.test_end + timedelta(days=k * step), train_days=train_days,
-                                  delay_days=windows.delay_days, test_days=test_days, validation_days=validation_days)
-        for k in reversed(range(n_folds))
-    ]
+    return step
+
+
+def _moved(windows: ProtocolWindows, test_end: date, validation_days: int) -> ProtocolWindows:
+    """The protocol of `windows` (same train, delay and test lengths) ending on `test_end`."""
+    return ProtocolWindows.ending_on(
+        test_end, train_days=(windows.train_end - windows.train_start).days + 1, delay_days=windows.delay_days,
+        test_days=(windows.test_end - windows.test_start).days + 1, validation_days=validation_days)
 
 
 def parameter_grid(grid: Mapping[str, Iterable], base: XGBoostParams | None = None) -> list[XGBoostParams]:

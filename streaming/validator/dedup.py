@@ -31,8 +31,7 @@ class DedupWindow:
         (and now remembered at `offset`). One call on the validator's per-message path."""
         seen = self.first_seen(offset, transaction_id)
         if seen is None:
-            self._order.append((offset, transaction_id))
-            self._offset_of[transaction_id] = offset
+            self.add(offset, transaction_id)
         return seen
 
     def add(self, offset: int, transaction_id: str) -> None:

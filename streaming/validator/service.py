@@ -174,15 +174,14 @@ class Validator:
         forward: list[Message] = []
         invalid: list[tuple[str, dict]] = []
         counts: dict[str, int] = {}
-        route, windows, keep = self.router.route, self.windows, forward.append  # the per-message path
         for message in records:
             partition, offset, payload = message.partition(), message.offset(), message.value()
-            outcome = route(payload, now)
+            outcome = self.router.route(payload, now)
             duplicate_of = None
-            if outcome.__class__ is str:
-                duplicate_of = windows[partition].admit(offset, outcome)
+            if isinstance(outcome, str):
+                duplicate_of = self.windows[partition].admit(offset, outcome)
                 if duplicate_of is None:
-                    keep(message)
+                    forward.append(message)
                     continue
                 outcome = [Violation(Reason.DUPLICATE_TRANSACTION_ID, "transaction_id",
                                      f"{outcome} was forwarded at offset {duplicate_of} of partition {partition}")]
