@@ -260,11 +260,10 @@ def main() -> None:
         update_row("model_quality", f"xgboost params ({args.preset} preset)", f"{fmt_params(xgb)} ({provenance})",
                    "-", "-", today, command)
         folds = prequential_folds(windows, N_FOLDS)
-        for metric in ("average_precision", "card_precision_at_100"):
-            value = f"{result.best.mean(metric):.3f}" if selecting else "not run"
-            update_row("model_quality", f"xgboost selected params, {args.preset} preset: mean validation {metric} ({N_FOLDS} prequential "
-                       f"folds, validation {folds[-1].test_start:%m-%d}..{folds[0].test_end:%m-%d})",
-                       value, "-", "-", today, command)
+        for metric in ("average_precision", "card_precision_at_100") if selecting else ():
+            update_row("model_quality", f"xgboost selected params, {args.preset} preset: mean validation {metric} "
+                       f"({N_FOLDS} prequential folds, validation {folds[-1].test_start:%m-%d}..{folds[0].test_end:%m-%d})",
+                       f"{result.best.mean(metric):.3f}", "-", "-", today, command)
 
 
 if __name__ == "__main__":
