@@ -8,7 +8,17 @@ assigned) from each process's log; peak RSS sampled with psutil.
 The plain consumer and the lander run alternately --rounds times (a fresh group and lake each
 time) and the medians are compared, as run-to-run noise on a small shared machine is large.
 
-    .venv/bin/python bench/lander_throughput.py [--messages 200000] [--rounds 3] [--update-results]
+A million messages by default: the first fetch after "assigned" takes about a second for either
+process, which at 200,000 messages was most of the plain consumer's run (0.6 then, against 0.25
+in the steady state).
+
+The lake's own cost is measured in the same run: the files of the last lander round are counted,
+and as many files of their mean size are written through LocalLake.write (create, write, fsync,
+rename) by this process, timing its CPU. Event-hour rotation of the default world's stream
+gives files of a few hundred records, so this kernel work per file is a large part of the
+lander's cost per record, and one the plain consumer does not have.
+
+    .venv/bin/python bench/lander_throughput.py [--messages 1000000] [--rounds 3] [--update-results]
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from fraud_platform.settings import Settings
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--lake-parent", default=None,
                         help="directory to create the temporary lake in (default: the system temp dir)")
     parser.add_argument("--rounds", type=int, default=3, help="alternate plain consumer / lander runs")
@@ -54,10 +64,13 @@ def main() -> None:
             landers.append(run_processes([[sys.executable, "-m", "streaming.lander.cli", "--topic", validated,
                                            "--group", f"l{r}-{tag}", "--lake-root", lake, "--metrics-port", "-1",
                                            "--drain"]]))
+            files = sorted(Path(lake).rglob("*.jsonl.gz"))
             print(f"  round {r + 1}: plain {records / plains[-1].seconds:,.0f} rec/s, lander "
                   f"{records / landers[-1].seconds:,.0f} rec/s ({plains[-1].seconds / landers[-1].seconds:.2f})",
                   flush=True)
         plain, lander = median_run(plains), median_run(landers)
+        file_bytes = sum(f.stat().st_size for f in files) // max(len(files), 1)
+        file_cpu_ms = lake_write_cpu_ms(args.lake_parent, len(files), file_bytes)
     finally:
         delete_topics(settings, raw, validated)
         delete_index(settings, f"bench-invalid-{tag}")
@@ -66,13 +79,46 @@ def main() -> None:
     print(f"plain consumer {plain_rate:,.0f} rec/s, peak RSS {plain.peak_rss_mb:.0f} MB")
     print(f"lander         {lander_rate:,.0f} rec/s, peak RSS {lander.peak_rss_mb:.0f} MB "
           f"({lander_rate / plain_rate:.2f} of plain)")
+    per_1000 = 1000 * len(files) / records
+    print(f"lake: {len(files):,} files of {file_bytes / 1000:.0f} kB mean ({per_1000:.1f} per 1,000 records); writing one "
+          f"costs {file_cpu_ms:.2f} ms of CPU here, {per_1000 * file_cpu_ms:.1f} us per record, against the plain "
+          f"consumer's {1e6 / plain_rate:.1f} us per record in all")
     if args.update_results:
         today, command = date.today().isoformat(), "python bench/lander_throughput.py --update-results"
-        update_row("lander_throughput", f"lander, 1 process, local lake (records/s, median of {args.rounds} "
-                   "alternating rounds)", f"{lander_rate:,.0f}",
+        update_row("lander_throughput", f"lander, 1 process, local lake (records/s, {args.messages:,} messages, "
+                   f"median of {args.rounds} alternating rounds)", f"{lander_rate:,.0f}",
                    f"{plain_rate:,.0f}", f"{lander_rate / plain_rate:.2f}", today, command)
+        update_row("lander_throughput", "lake files per 1,000 records (event-hour rotation, default world)",
+                   f"{per_1000:.1f}", "-", "-", today, command)
+        update_row("lander_throughput", "lake file write (create, write, fsync, rename): CPU per file (ms)",
+                   f"{file_cpu_ms:.2f}", "-", "-", today, command)
+        update_row("lander_throughput", "lake file writes: CPU per record (us) vs the plain consumer's time per record",
+                   f"{per_1000 * file_cpu_ms:.1f}", f"{1e6 / plain_rate:.1f}", f"{per_1000 * file_cpu_ms * plain_rate / 1e6:.2f}",
+                   today, command)
         update_row("lander_throughput", "lander peak RSS (MB)", f"{lander.peak_rss_mb:.0f}",
                    f"{plain.peak_rss_mb:.0f}", f"{lander.peak_rss_mb / plain.peak_rss_mb:.2f}", today, command)
+
+
+def lake_write_cpu_ms(parent: str | None, files: int, size: int) -> float:
+    """CPU (user + system) of this process per LocalLake.write of `size` bytes, over `files` files
+    spread like the lander's (a directory per day), in a fresh temporary lake."""
+    import os
+    import resource
+
+    from streaming.common.lake import LocalLake
+
+    files = max(files, 100)
+    root = tempfile.mkdtemp(prefix="bench-lake-files-", dir=parent)
+    data = os.urandom(size)  # incompressible like gzip output
+    try:
+        lake = LocalLake(root)
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        for i in range(files):
+            lake.write(f"raw/transactions/dt=2024-01-{i % 28 + 1:02d}/t+{i % 6}+{i:010d}.jsonl.gz", data)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return 1000 * (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / files
 
 
 def count_records(settings: Settings, topic: str) -> int:

@@ -122,8 +122,13 @@ class SelectionResult:
 
     @property
     def best(self) -> CandidateScores:
+        return self.best_for(self.metric)
+
+    def best_for(self, metric: str) -> CandidateScores:
+        """The best mean validation `metric`. The handbook's summary table (get_summary_performances)
+        reports each metric's test result for the candidate best on that metric's validation."""
         # max() keeps the first of equal scores: the earlier grid entry wins a tie.
-        return max(self.candidates, key=lambda c: c.mean(self.metric))
+        return max(self.candidates, key=lambda c: c.mean(metric))
 
     def ranked(self) -> list[CandidateScores]:
         return sorted(self.candidates, key=lambda c: -c.mean(self.metric))

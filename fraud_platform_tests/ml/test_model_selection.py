@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from fraud_platform.ml.model_selection import (
-    EXTENDED_GRID, HANDBOOK_GRID, folds_first_day, parameter_grid, prequential_folds, prequential_test_folds, select,
+    EXTENDED_GRID, HANDBOOK_GRID, CandidateScores, SelectionResult, folds_first_day, parameter_grid, prequential_folds, prequential_test_folds, select,
 )
 from fraud_platform.ml.params import XGBoostParams
 from fraud_platform.ml.protocol import ProtocolWindows
@@ -109,6 +109,20 @@ def test_select_scores_every_candidate_on_every_fold_and_keeps_the_best_mean_ap(
         assert set(c.folds[0]) == {"roc_auc", "average_precision", "card_precision_at_10"}
     assert result.best.mean("average_precision") == max(c.mean("average_precision") for c in result.candidates)
     assert result.ranked()[0] is result.best
+
+
+def test_best_for_picks_each_metric_separately_as_the_handbook_summary_does():
+    a, b, c = (XGBoostParams(n_estimators=n) for n in (10, 20, 30))
+
+    def scores(ap: float, cp: float) -> tuple[dict[str, float], ...]:
+        return ({"average_precision": ap, "card_precision_at_100": cp, "roc_auc": 0.9},) * 2
+
+    result = SelectionResult(folds=(HANDBOOK, HANDBOOK), candidates=(
+        CandidateScores(a, scores(0.70, 0.30)), CandidateScores(b, scores(0.72, 0.29)),
+        CandidateScores(c, scores(0.71, 0.31))))
+    assert result.best.params == result.best_for("average_precision").params == b
+    assert result.best_for("card_precision_at_100").params == c
+    assert result.best_for("roc_auc").params == a  # a tie: the earlier grid entry
 
 
 def test_select_does_not_read_the_test_window():
