@@ -25,7 +25,6 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from confluent_kafka.admin import AdminClient, NewTopic
 
 from results import update_row
 
@@ -33,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fraud_platform.settings import Settings  # noqa: E402
+from fraud_platform.stack import topics as kafka_topics  # noqa: E402
 from streaming.generator.sinks import PRODUCER_TUNING  # noqa: E402
 
 TARGET_RATE = 100_000
@@ -40,9 +40,9 @@ TARGET_RATIO = 0.3
 TARGET_RSS_MB = 300
 
 
-def fresh_topic(admin: AdminClient, prefix: str, partitions: int) -> str:
+def fresh_topic(settings: Settings, prefix: str, partitions: int) -> str:
     name = f"{prefix}-{int(time.time() * 1000)}"
-    admin.create_topics([NewTopic(name, partitions, 1)])[name].result(timeout=30)
+    kafka_topics.create_topics(settings.kafka.client_config(), [name], partitions)
     return name
 
 
@@ -82,12 +82,11 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=90, help="Days of the default preset (~20k tx/day)")
     args = parser.parse_args()
     settings = Settings.from_env()
-    admin = AdminClient(settings.kafka.client_config())
     partitions = settings.kafka.topic_partitions
     topics = []
     load_before = os.getloadavg()[0]
     try:
-        topics.append(fresh_topic(admin, "bench-generator", partitions))
+        topics.append(fresh_topic(settings, "bench-generator", partitions))
         with tempfile.TemporaryDirectory() as tmp:
             summary, wall, peak_mb, cpu = run_generator(topics[-1], args.days, Path(tmp) / "summary.json")
         produced = summary["produced"]
@@ -97,11 +96,10 @@ def main() -> None:
               f"({produced / wall:,.0f}/s including start-up, {wall:.1f} s), CPU {cpu:.1f} s "
               f"({1e6 * cpu / produced:.1f} us/msg), peak RSS {peak_mb:.0f} MB, "
               f"delivery failures {summary['delivery_failed']}")
-        topics.append(fresh_topic(admin, "bench-perf", partitions))
+        topics.append(fresh_topic(settings, "bench-perf", partitions))
         anchor = run_perf_test(settings, topics[-1], produced, mean_size)
     finally:
-        if topics:
-            admin.delete_topics(topics)
+        kafka_topics.delete_topics(settings.kafka.client_config(), topics)
     ratio = rate / anchor
     load = max(load_before, os.getloadavg()[0])
     print(f"  1-minute load average on this {os.cpu_count()}-core machine: up to {load:.1f} "

@@ -12,12 +12,12 @@ from datetime import datetime
 from pathlib import Path
 
 import psutil
-from confluent_kafka.admin import AdminClient, NewTopic
 from elasticsearch import Elasticsearch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fraud_platform.settings import Settings  # noqa: E402
+from fraud_platform.stack import topics as kafka_topics  # noqa: E402
 from fraud_platform_tests.streaming.workload import produce, workload  # noqa: E402
 
 STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
@@ -30,17 +30,11 @@ class ProcessRun:
 
 
 def create_topics(settings: Settings, *topics: str, partitions: int = 6) -> None:
-    admin = AdminClient(settings.kafka.client_config())
-    for future in admin.create_topics([NewTopic(t, partitions, 1) for t in topics]).values():
-        future.result()
+    kafka_topics.create_topics(settings.kafka.client_config(), list(topics), partitions)
 
 
 def delete_topics(settings: Settings, *topics: str) -> None:
-    for future in AdminClient(settings.kafka.client_config()).delete_topics(list(topics)).values():
-        try:
-            future.result()
-        except Exception:
-            pass
+    kafka_topics.delete_topics(settings.kafka.client_config(), list(topics))
 
 
 def delete_index(settings: Settings, index: str) -> None:

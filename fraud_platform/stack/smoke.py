@@ -13,14 +13,25 @@ from fraud_platform.settings import Settings
 
 def kafka_round_trip(settings: Settings, topic: str | None = None, timeout_s: float = 60) -> str:
     """Produce one message inside a committed transaction and read it back read_committed."""
-    from confluent_kafka import Consumer, Producer, TopicPartition
-    from confluent_kafka.admin import AdminClient, NewTopic
+    from confluent_kafka.admin import AdminClient
+
+    from fraud_platform.stack.topics import create_topics, delete_topics
 
     config = settings.kafka.client_config()
     topic = topic or f"smoke-{uuid.uuid4().hex[:8]}"
-    admin = AdminClient(config)
-    if topic not in admin.list_topics(timeout=10).topics:
-        admin.create_topics([NewTopic(topic, 1, 1)])[topic].result()
+    created = topic not in AdminClient(config).list_topics(timeout=10).topics
+    if created:
+        create_topics(config, [topic], partitions=1)
+    try:
+        return _produce_and_read_back(config, topic, timeout_s)
+    finally:
+        if created:  # a smoke test leaves nothing behind
+            delete_topics(config, [topic])
+
+
+def _produce_and_read_back(config: dict, topic: str, timeout_s: float) -> str:
+    from confluent_kafka import Consumer, Producer, TopicPartition
+
     payload = f"smoke-{uuid.uuid4()}".encode()
     producer = Producer({**config, "transactional.id": f"smoke-{uuid.uuid4()}", "enable.idempotence": True})
     producer.init_transactions(timeout_s)

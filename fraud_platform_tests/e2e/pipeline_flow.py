@@ -11,10 +11,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from confluent_kafka.admin import AdminClient, NewTopic
 from elasticsearch import Elasticsearch
 
 from fraud_platform.settings import Settings
+from fraud_platform.stack import topics as kafka_topics
 
 BIN = Path(sys.executable).parent
 DAYS = ["2024-03-01", "2024-03-02", "2024-03-03"]
@@ -41,9 +41,7 @@ def run(argv: list[str], env: dict[str, str], timeout: int = 900) -> subprocess.
 def generate_to_production(settings: Settings, tmp_path: Path, env_overrides: dict[str, str]) -> FlowResult:
     suffix = uuid.uuid4().hex[:8]
     raw, validated, index = f"raw-e2e-{suffix}", f"validated-e2e-{suffix}", f"invalid-e2e-{suffix}"
-    admin = AdminClient(settings.kafka.client_config())
-    for future in admin.create_topics([NewTopic(raw, 3, 1), NewTopic(validated, 3, 1)]).values():
-        future.result()
+    kafka_topics.create_topics(settings.kafka.client_config(), [raw, validated], 3)
     env = {**os.environ, "FRAUD_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"), "FRAUD_ES_INVALID_INDEX": index,
            "FRAUD_SPARK_MASTER": "local[2]", "FRAUD_DATA_DIR": str(tmp_path / "data"), **env_overrides}
     es = Elasticsearch(settings.elasticsearch.url, request_timeout=30)
@@ -61,7 +59,7 @@ def generate_to_production(settings: Settings, tmp_path: Path, env_overrides: di
         invalid = es.count(index=index)["count"]
     finally:
         es.options(ignore_status=404).indices.delete(index=index)
-        admin.delete_topics([raw, validated])
+        kafka_topics.delete_topics(settings.kafka.client_config(), [raw, validated])
     return FlowResult(summary=json.loads(summary_path.read_text()), invalid_in_elasticsearch=invalid, **result)
 
 

@@ -10,9 +10,9 @@ from datetime import date
 import msgspec
 import pytest
 from confluent_kafka import Consumer
-from confluent_kafka.admin import AdminClient, NewTopic
 
 from fraud_platform.contract import validate
+from fraud_platform.stack import topics as kafka_topics
 from streaming.generator.presets import default_config
 from streaming.generator.run import backfill
 from streaming.generator.sinks import KafkaSink, MemorySink
@@ -24,11 +24,10 @@ START, END = date(2024, 6, 1), date(2024, 6, 8)
 
 @pytest.fixture
 def fresh_topic(settings):
-    admin = AdminClient(settings.kafka.client_config())
     name = f"test-generator-{uuid.uuid4().hex[:12]}"
-    admin.create_topics([NewTopic(name, settings.kafka.topic_partitions, 1)])[name].result(timeout=30)
+    kafka_topics.create_topics(settings.kafka.client_config(), [name], settings.kafka.topic_partitions)
     yield name
-    admin.delete_topics([name])
+    kafka_topics.delete_topics(settings.kafka.client_config(), [name])
 
 
 def _consume_all(settings, topic: str, expected: int) -> list[tuple[bytes, bytes]]:

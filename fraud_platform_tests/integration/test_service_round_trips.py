@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -9,6 +10,7 @@ import requests
 from confluent_kafka.admin import AdminClient
 
 from fraud_platform.stack import smoke
+from fraud_platform.stack import topics as kafka_topics
 from fraud_platform.stack.s3_server import s3_client
 
 pytestmark = pytest.mark.services
@@ -24,14 +26,36 @@ def test_kafka_transactional_produce_and_consume(settings):
     assert "transactional produce" in smoke.kafka_round_trip(settings)
 
 
+def _topic_names(settings) -> set[str]:
+    return set(AdminClient(settings.kafka.client_config()).list_topics(timeout=10).topics)
+
+
+def test_smoke_leaves_no_topic_behind(settings):
+    before = {t for t in _topic_names(settings) if t.startswith("smoke-")}
+    smoke.kafka_round_trip(settings)
+    assert {t for t in _topic_names(settings) if t.startswith("smoke-")} <= before
+
+
+def test_deleted_topics_are_gone(settings):
+    # A delete from a client collected before its answer used to fail silently and keep the topic.
+    config = settings.kafka.client_config()
+    names = [f"cleanup-{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    kafka_topics.create_topics(config, names, partitions=2)
+    assert set(names) <= _topic_names(settings)
+    assert kafka_topics.delete_topics(config, names) == {}
+    deadline = time.monotonic() + 10  # the controller has deleted them; the broker's metadata follows
+    while set(names) & _topic_names(settings) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not set(names) & _topic_names(settings)
+    assert kafka_topics.delete_topics(config, names) == {}  # already gone: nothing to report
+
+
 def test_kafka_aborted_transaction_is_invisible_to_read_committed(settings):
     from confluent_kafka import Consumer, Producer, TopicPartition
-    from confluent_kafka.admin import NewTopic
 
     config = settings.kafka.client_config()
     topic = f"abort-{uuid.uuid4().hex[:8]}"
-    admin = AdminClient(config)  # keep a reference: a collected client cancels its futures
-    admin.create_topics([NewTopic(topic, 1, 1)])[topic].result()
+    kafka_topics.create_topics(config, [topic], partitions=1)
     producer = Producer({**config, "transactional.id": f"t-{uuid.uuid4()}"})
     producer.init_transactions(30)
     producer.begin_transaction()
@@ -50,6 +74,7 @@ def test_kafka_aborted_transaction_is_invisible_to_read_committed(settings):
             if message.value() == b"committed":
                 break
     consumer.close()
+    kafka_topics.delete_topics(config, [topic])
     assert seen == [b"committed"]
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from confluent_kafka.admin import AdminClient, NewTopic
 from elasticsearch import Elasticsearch
 
 from fraud_platform.settings import Settings
+from fraud_platform.stack import topics as kafka_topics
 from fraud_platform.stack.s3_server import s3_client
 from streaming.common.lake import LakeFileSystem, LocalLake, open_lake
 
@@ -103,18 +103,11 @@ class Pipeline:
 
 
 def create_topics(settings: Settings, *topics: str) -> None:
-    admin = AdminClient(settings.kafka.client_config())
-    for future in admin.create_topics([NewTopic(t, PARTITIONS, 1) for t in topics], operation_timeout=30).values():
-        future.result()
+    kafka_topics.create_topics(settings.kafka.client_config(), list(topics), PARTITIONS)
 
 
 def delete_topics(settings: Settings, *topics: str) -> None:
-    admin = AdminClient(settings.kafka.client_config())
-    for future in admin.delete_topics(list(topics), operation_timeout=30).values():
-        try:
-            future.result()
-        except Exception:
-            pass
+    kafka_topics.delete_topics(settings.kafka.client_config(), list(topics))
 
 
 def make_pipeline(settings: Settings, env: dict[str, str], lake_root: str, log_dir: Path) -> Pipeline:
