@@ -9,8 +9,8 @@ The plain consumer and the lander run alternately --rounds times (a fresh group 
 time) and the medians are compared, as run-to-run noise on a small shared machine is large.
 
 A million messages by default: the first fetch after "assigned" takes about a second for either
-process, which at 200,000 messages was most of the plain consumer's run (0.6 then, against 0.25
-in the steady state).
+process, which at 200,000 messages was most of the plain consumer's run (0.60 then, 0.29 in the
+steady state).
 
 The lake's own cost is measured in the same run: the files of the last lander round are counted,
 and as many files of their mean size are written through LocalLake.write (create, write, fsync,
@@ -24,6 +24,8 @@ lander's cost per record, and one the plain consumer does not have.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -35,6 +37,7 @@ from validator_bench_helpers import create_topics, median_run, delete_index, del
 from results import update_row
 
 from fraud_platform.settings import Settings
+from streaming.common.lake import LocalLake
 
 
 def main() -> None:
@@ -102,11 +105,6 @@ def main() -> None:
 def lake_write_cpu_ms(parent: str | None, files: int, size: int) -> float:
     """CPU (user + system) of this process per LocalLake.write of `size` bytes, over `files` files
     spread like the lander's (a directory per day), in a fresh temporary lake."""
-    import os
-    import resource
-
-    from streaming.common.lake import LocalLake
-
     files = max(files, 100)
     root = tempfile.mkdtemp(prefix="bench-lake-files-", dir=parent)
     data = os.urandom(size)  # incompressible like gzip output
