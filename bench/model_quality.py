@@ -232,9 +232,17 @@ def main() -> None:
     anchored = args.preset == "handbook"  # the handbook's figures are for its own simulator
     today = date.today().isoformat()
     test_span = f"{test_folds[-1].test_start:%m-%d}..{test_folds[0].test_end:%m-%d}"
+    tested: dict[tuple, list] = {}
+
+    def on_test_folds(kind: str, params: XGBoostParams | None) -> list:
+        """The model trained and tested on every test fold, once per (kind, params)."""
+        if (kind, params) not in tested:
+            tested[kind, params] = [train_and_evaluate(frame, fold, kind, params=params, alert_budget=100,
+                                                       card_precision_k=100) for fold in test_folds]
+        return tested[kind, params]
+
     for kind, params in (("xgboost", xgb), ("isolation_forest", None)):
-        outcomes = [train_and_evaluate(frame, fold, kind, params=params, alert_budget=100, card_precision_k=100)
-                    for fold in test_folds]
+        outcomes = on_test_folds(kind, params)
         official = outcomes[-1]  # the last test fold is the official protocol
         assert official.windows == windows
         print(f"\n{kind}  params {official.params}")
@@ -260,7 +268,7 @@ def main() -> None:
               f"{official.metrics['precision']:.3f} recall {official.metrics['recall']:.3f} "
               f"f1 {official.metrics['f1']:.3f}")
     if selecting:
-        per_metric_summary(args, frame, result, test_folds, anchored, test_span, today, command)
+        per_metric_summary(args, result, on_test_folds, anchored, test_span, today, command)
     if args.update_results:
         update_row("model_quality", f"xgboost params ({args.preset} preset)", f"{fmt_params(xgb)} ({provenance})",
                    "-", "-", today, command)
@@ -271,17 +279,16 @@ def main() -> None:
                        f"{result.best.mean(metric):.3f}", "-", "-", today, command)
 
 
-def per_metric_summary(args, frame, result, test_folds, anchored, test_span, today, command) -> None:
+def per_metric_summary(args, result, on_test_folds, anchored, test_span, today, command) -> None:
     """The handbook's summary: each metric's test mean for the candidate best on that metric's
     validation, printed for every metric and recorded for those other than the selection metric
     (whose rows the main report writes)."""
     print(f"\nxgboost, parameters chosen per metric as in the handbook's summary table ({N_FOLDS}-fold test mean)")
     for metric, anchor in ANCHORS["xgboost"].items():
         params = result.best_for(metric).params
-        outcomes = [train_and_evaluate(frame, fold, "xgboost", params=params, alert_budget=100, card_precision_k=100)
-                    for fold in test_folds]
-        mean = float(np.mean([o.metrics[metric] for o in outcomes]))
-        print(f"  {metric:24s} {mean:.3f}   validation {result.best_for(metric).mean(metric):.3f}   {fmt_params(params)}")
+        mean = float(np.mean([o.metrics[metric] for o in on_test_folds("xgboost", params)]))
+        print(f"  {metric:24s} {mean:.3f}   validation {result.best_for(metric).mean(metric):.3f}   "
+              f"{fmt_params(params)}")
         if args.update_results and metric != result.metric:
             update_row("model_quality", f"xgboost {metric} ({args.preset} preset, mean of {N_FOLDS} prequential test "
                        f"folds {test_span}, parameters best on validation {metric}, as the handbook's summary table)",

@@ -77,10 +77,11 @@ def report(args, passthrough: ProcessRun, one: ProcessRun, two: ProcessRun) -> N
           f"({rates['two'] / rates['one']:.2f}x one)")
     if args.update_results:
         today, command = date.today().isoformat(), "python bench/validator_throughput.py --update-results"
-        update_row("validator_throughput", f"validator, 1 process (msg/s, {n:,} messages, median of {args.rounds} alternating rounds)", f"{rates['one']:,.0f}",
-                   f"{rates['pass']:,.0f}", f"{rates['one'] / rates['pass']:.2f}", today, command)
-        update_row("validator_throughput", f"validator, 2 processes in one group (msg/s, {n:,} messages)", f"{rates['two']:,.0f}",
-                   f"{rates['one']:,.0f}", f"{rates['two'] / rates['one']:.2f}", today, command)
+        update_row("validator_throughput",
+                   f"validator, 1 process (msg/s, {n:,} messages, median of {args.rounds} alternating rounds)",
+                   f"{rates['one']:,.0f}", f"{rates['pass']:,.0f}", f"{rates['one'] / rates['pass']:.2f}", today, command)
+        update_row("validator_throughput", f"validator, 2 processes in one group (msg/s, {n:,} messages)",
+                   f"{rates['two']:,.0f}", f"{rates['one']:,.0f}", f"{rates['two'] / rates['one']:.2f}", today, command)
         update_row("validator_throughput", "validator peak RSS, 2 processes in one group (MB, the larger)",
                    f"{two.peak_rss_mb:.0f}", f"{passthrough.peak_rss_mb:.0f}",
                    f"{two.peak_rss_mb / passthrough.peak_rss_mb:.2f}", today, command)

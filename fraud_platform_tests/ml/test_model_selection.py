@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from fraud_platform.ml.model_selection import (
-    EXTENDED_GRID, HANDBOOK_GRID, CandidateScores, SelectionResult, folds_first_day, parameter_grid, prequential_folds, prequential_test_folds, select,
+    EXTENDED_GRID, HANDBOOK_GRID, CandidateScores, SelectionResult, folds_first_day, parameter_grid, prequential_folds,
+    prequential_test_folds, select,
 )
 from fraud_platform.ml.params import XGBoostParams
 from fraud_platform.ml.protocol import ProtocolWindows

@@ -1,5 +1,6 @@
 """limit_malloc_arenas: applied on glibc, and a user's MALLOC_ARENA_MAX wins."""
 
+import os
 import subprocess
 import sys
 
@@ -7,8 +8,6 @@ CODE = "from streaming.common.memory import limit_malloc_arenas; print(limit_mal
 
 
 def run(env_extra: dict[str, str]) -> str:
-    import os
-
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"} | env_extra
     return subprocess.run([sys.executable, "-c", CODE], env=env, capture_output=True, text=True,
                           check=True).stdout.strip()
