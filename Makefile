@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
+# rustup installs cargo here; Debian's cargo (scripts/install-system-deps.sh) is on the PATH already.
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+NATIVE := native/fraud_fastpath
+NATIVE_SOURCES := $(NATIVE)/Cargo.toml $(NATIVE)/Cargo.lock $(NATIVE)/pyproject.toml $(wildcard $(NATIVE)/src/*.rs)
 
 .PHONY: install system-deps demo test test-unit stack-up stack-down stack-status lock env-example clean
 
@@ -13,10 +17,17 @@ $(BIN)/uv:
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 
-# Re-installs only when the pins change.
-$(VENV)/.installed: $(BIN)/uv pyproject.toml requirements.lock
+# Re-installs only when the pins (or the native sources) change. The validator's native fast path
+# is built with the crate versions of its Cargo.lock; without cargo the validator runs its Python
+# path (same answers, slower) and this says so.
+$(VENV)/.installed: $(BIN)/uv pyproject.toml requirements.lock $(NATIVE_SOURCES)
 	$(BIN)/uv pip install --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python --no-deps -e .
+	if command -v cargo >/dev/null; then \
+		MATURIN_PEP517_ARGS=--locked $(BIN)/uv pip install --python $(BIN)/python --reinstall --no-deps ./$(NATIVE); \
+	else \
+		echo "cargo not found: the validator's native fast path is not built (make system-deps installs it)"; \
+	fi
 	touch $@
 
 # The dbt manifest, prepared here and never parsed at import; rebuilt when a model changes.

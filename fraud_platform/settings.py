@@ -322,6 +322,11 @@ class ValidatorSettings:
     metrics_port: int = setting(
         "FRAUD_VALIDATOR_METRICS_PORT", 9464, "Port of the validator's /metrics (0 = any free port, -1 = off)"
     )
+    native: bool = setting(
+        "FRAUD_VALIDATOR_NATIVE",
+        True,
+        "Use the native fast path (native/fraud_fastpath) when installed; false = the Python path for every message",
+    )
 
 
 @dataclass(frozen=True)

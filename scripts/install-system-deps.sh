@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install, from Debian's packages, only the system tools that are missing:
-# Java 17+ and Maven (Kafka, Elasticsearch), Go (builds the local S3 server), the PostgreSQL
-# server, and docker-compose (validates docker-compose.yml without a Docker engine).
+# Java 17+ and Maven (Kafka, Elasticsearch), Go (builds the local S3 server), cargo (the validator's
+# native fast path), the PostgreSQL server, and docker-compose (validates docker-compose.yml
+# without a Docker engine).
 set -euo pipefail
 
 missing=()
@@ -12,6 +13,8 @@ need() { # need <command-or-path> <debian-package>
 need java openjdk-17-jdk-headless
 need mvn maven
 need go golang-go
+# cargo from rustup (~/.cargo/bin) counts too: it builds the validator's native fast path.
+[[ -x "$HOME/.cargo/bin/cargo" ]] || need cargo cargo
 need '/usr/lib/postgresql/*/bin/postgres' postgresql
 need docker-compose docker-compose
 need useradd passwd

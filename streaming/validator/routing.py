@@ -12,11 +12,17 @@ from fraud_platform.contract import Violation
 from fraud_platform.contract.record import decide, oversized
 from fraud_platform.contract.rules import Context
 
+from .fastpath import contract_screen, micros
+
 
 class MessageRouter:
-    def __init__(self, max_amount: Decimal) -> None:
+    def __init__(self, max_amount: Decimal, native: bool = True) -> None:
         self.max_amount = max_amount  # parsed once, not per message
         self._context = Context(max_amount, datetime.min)
+        self._latest_micros = 0
+        # Accepts what is certainly valid, natively; None (also when not installed) = ask the reference.
+        self._screen = contract_screen(max_amount) if native else None
+        self.native = self._screen is not None
 
     def route(self, payload: bytes | None, now: datetime) -> str | list[Violation]:
         """The transaction_id of a valid payload, else the non-empty list of its violations."""
@@ -25,5 +31,8 @@ class MessageRouter:
             return too_big
         if self._context.now is not now:  # one Context per batch, not per message
             self._context = Context(self.max_amount, now)
+            self._latest_micros = micros(self._context.latest)
+        if self._screen is not None and (transaction_id := self._screen.accept(data, self._latest_micros)):
+            return transaction_id
         record, violations = decide(data, self._context)
         return violations if record is None else record.transaction_id

@@ -92,7 +92,7 @@ class Validator:
         )
         self.index = InvalidIndex(settings.elasticsearch.url, options.index)
         self.es_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk")
-        self.router = MessageRouter(max_amount())
+        self.router = MessageRouter(max_amount(), native=settings.validator.native)
         self.windows: dict[int, DedupWindow] = {}
         self.reader = BatchReader(self.consumer, options.batch_size, settings.streaming.poll_timeout_ms / 1000, log)
         self.report = PeriodicReport(self.metrics, self.consumer, "messages_total", "throughput_messages_per_second",

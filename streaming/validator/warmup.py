@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from confluent_kafka import Consumer, KafkaError, TopicPartition
 
 from .dedup import DedupWindow
+from .fastpath import new_dedup_window
 from .routing import MessageRouter
 
 IDLE_LIMIT_S = 60
@@ -20,7 +21,7 @@ IDLE_LIMIT_S = 60
 
 def warm_window(reader: Consumer, router: MessageRouter, topic: str, partition: int, resume_offset: int,
                 span: int) -> DedupWindow:
-    window = DedupWindow(span)
+    window = new_dedup_window(span, router.native)
     low, _high = reader.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
     start = max(low, resume_offset - span)
     if start >= resume_offset:

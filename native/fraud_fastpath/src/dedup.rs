@@ -1,0 +1,57 @@
+//! streaming/validator/dedup.py's window of forwarded transaction_ids, bounded by an offset span.
+//! Same interface and answers (a property test compares the two); no Python object per entry.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+
+#[pyclass(module = "fraud_fastpath")]
+pub struct DedupWindow {
+    #[pyo3(get)]
+    span: i64,
+    order: VecDeque<(i64, Arc<str>)>,
+    offset_of: HashMap<Arc<str>, i64, ahash::RandomState>,
+}
+
+#[pymethods]
+impl DedupWindow {
+    #[new]
+    fn new(span: i64) -> Self {
+        DedupWindow { span, order: VecDeque::new(), offset_of: HashMap::default() }
+    }
+
+    /// Offset at which transaction_id was forwarded within the span before `offset`, or None.
+    fn first_seen(&mut self, offset: i64, transaction_id: &str) -> Option<i64> {
+        let horizon = offset - self.span;
+        while let Some((old_offset, _)) = self.order.front() {
+            if *old_offset >= horizon {
+                break;
+            }
+            let (old_offset, old_id) = self.order.pop_front().expect("front exists");
+            if self.offset_of.get(&old_id) == Some(&old_offset) {
+                self.offset_of.remove(&old_id);
+            }
+        }
+        self.offset_of.get(transaction_id).copied()
+    }
+
+    /// first_seen, then remember the id at `offset` when it was not seen.
+    fn admit(&mut self, offset: i64, transaction_id: &str) -> Option<i64> {
+        let seen = self.first_seen(offset, transaction_id);
+        if seen.is_none() {
+            self.add(offset, transaction_id);
+        }
+        seen
+    }
+
+    fn add(&mut self, offset: i64, transaction_id: &str) {
+        let id: Arc<str> = Arc::from(transaction_id);
+        self.order.push_back((offset, Arc::clone(&id)));
+        self.offset_of.insert(id, offset);
+    }
+
+    fn __len__(&self) -> usize {
+        self.offset_of.len()
+    }
+}

@@ -1,0 +1,24 @@
+//! The validator's native fast path (see streaming/validator/fastpath.py).
+//!
+//! `Screen` answers one question per message: is it certainly valid under the contract? If so it
+//! returns the transaction_id; otherwise None, and the Python reference (fraud_platform.contract)
+//! decides and names every failed rule. It may say None for a valid message (it then only costs
+//! time) but never accepts one the reference rejects; a differential property test holds it to
+//! that. `DedupWindow` is streaming/validator/dedup.py's window with the same interface.
+
+use pyo3::prelude::*;
+
+mod amount;
+mod dedup;
+mod fields;
+mod ip;
+mod json_object;
+mod screen;
+mod timestamp;
+
+#[pymodule]
+fn fraud_fastpath(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<screen::Screen>()?;
+    m.add_class::<dedup::DedupWindow>()?;
+    Ok(())
+}

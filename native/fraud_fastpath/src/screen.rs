@@ -1,0 +1,163 @@
+//! The accept-only screen: a message's transaction_id when it certainly satisfies the contract.
+
+use std::collections::HashMap;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::fields::{FastMap, FieldSpec, Kind, LabelledBy, NullWhen, Scalar};
+use crate::json_object::{self, Keys, Value};
+use crate::{amount, ip, timestamp};
+
+const UUID_LENGTH: usize = 36;
+
+/// (name, kind, required, nullable, str_values, int_values, min_length, max_length, minimum, maximum)
+type FieldTuple = (String, String, bool, bool, Option<Vec<String>>, Option<Vec<i64>>, Option<usize>, Option<usize>,
+                   Option<f64>, Option<f64>);
+
+#[pyclass(module = "fraud_fastpath", frozen)]
+pub struct Screen {
+    fields: Vec<FieldSpec>,
+    keys: Keys,
+    null_when: Vec<NullWhen>,
+    labelled_by: Vec<LabelledBy>,
+    id_slot: usize,
+    max_cents: i64,
+}
+
+#[pymethods]
+impl Screen {
+    /// Built by streaming/validator/fastpath.py from fraud_platform.contract's FIELDS, NULL_WHEN
+    /// and LABELLED_BY; cross-field values are strings or booleans.
+    #[new]
+    fn new(fields: Vec<FieldTuple>, null_when: Vec<(String, String, Vec<Bound<'_, PyAny>>)>,
+           labelled_by: Vec<(String, String, HashMap<String, String>)>, id_field: String, max_cents: i64)
+           -> PyResult<Self> {
+        let mut specs = Vec::with_capacity(fields.len());
+        for (name, kind, required, nullable, str_values, int_values, min_length, max_length, minimum, maximum) in fields {
+            let kind = Kind::parse(&kind).ok_or_else(|| PyValueError::new_err(format!("unknown kind {kind:?}")))?;
+            let str_values = str_values.map(|values| values.into_iter().collect());
+            specs.push(FieldSpec { name, kind, required, nullable, str_values, int_values, min_length, max_length,
+                                   minimum, maximum });
+        }
+        let names: Vec<String> = specs.iter().map(|f| f.name.clone()).collect();
+        let index: FastMap<String, usize> = names.iter().cloned().zip(0..).collect();
+        let slot = |name: &str| {
+            index.get(name).copied().ok_or_else(|| PyValueError::new_err(format!("no field {name:?}")))
+        };
+        let mut rules = Vec::new();
+        for (field, when, values) in null_when {
+            let values = values.iter().map(scalar).collect::<PyResult<Vec<_>>>()?;
+            rules.push(NullWhen { field: slot(&field)?, when: slot(&when)?, values });
+        }
+        let mut labels = Vec::new();
+        for (field, code, map) in labelled_by {
+            labels.push(LabelledBy { field: slot(&field)?, code: slot(&code)?, labels: map.into_iter().collect() });
+        }
+        let id_slot = slot(&id_field)?;
+        Ok(Screen { fields: specs, keys: Keys { names, index }, null_when: rules, labelled_by: labels, id_slot, max_cents })
+    }
+
+    /// The transaction_id of a payload that certainly passes every rule at `latest_micros` (the
+    /// latest accepted event time, microseconds since the epoch), else None: "ask the reference".
+    fn accept<'py>(&self, py: Python<'py>, payload: &[u8], latest_micros: i64) -> Option<Bound<'py, PyString>> {
+        let values = json_object::parse(payload, &self.keys)?;
+        for (spec, value) in self.fields.iter().zip(&values) {
+            if !self.field_ok(spec, value.as_ref(), latest_micros) {
+                return None;
+            }
+        }
+        let get = |slot: usize| values[slot].as_ref().unwrap_or(&Value::Null);
+        for rule in &self.null_when {
+            if *get(rule.field) != Value::Null && rule.values.iter().any(|v| same(v, get(rule.when))) {
+                return None;
+            }
+        }
+        for rule in &self.labelled_by {
+            let label = get(rule.code).as_str().and_then(|code| rule.labels.get(code))?;
+            if get(rule.field).as_str() != Some(label.as_str()) {
+                return None;
+            }
+        }
+        get(self.id_slot).as_str().map(|id| PyString::new(py, id))
+    }
+}
+
+impl Screen {
+    fn field_ok(&self, spec: &FieldSpec, value: Option<&Value>, latest_micros: i64) -> bool {
+        let value = match value {
+            None => return !spec.required && spec.nullable,
+            Some(Value::Null) => return spec.nullable,
+            Some(v) => v,
+        };
+        match spec.kind {
+            Kind::Uuid | Kind::Str | Kind::Timestamp | Kind::Ip => {
+                let Some(text) = value.as_str() else { return false };
+                string_ok(spec, text)
+                    && match spec.kind {
+                        Kind::Uuid => is_uuid(text),
+                        Kind::Timestamp => timestamp::utc_micros(text).is_some_and(|t| t <= latest_micros),
+                        Kind::Ip => ip::is_plain(text),
+                        _ => true,
+                    }
+            }
+            Kind::Money => value.as_f64().is_some_and(|v| amount::is_valid(v, self.max_cents)),
+            Kind::Double => value.as_f64().is_some_and(|v| {
+                spec.minimum.is_none_or(|min| v >= min) && spec.maximum.is_none_or(|max| v <= max)
+            }),
+            Kind::Boolean => matches!(value, Value::Bool(_)),
+            Kind::Integer => {
+                let number = match *value {
+                    Value::Int(i) => i,
+                    Value::UInt(u) => match i64::try_from(u) {
+                        Ok(i) => i,
+                        Err(_) => return false,
+                    },
+                    _ => return false,
+                };
+                spec.int_values.as_ref().is_none_or(|set| set.contains(&number))
+            }
+        }
+    }
+}
+
+fn string_ok(spec: &FieldSpec, text: &str) -> bool {
+    if let Some(values) = &spec.str_values {
+        if !values.contains(text) {
+            return false;
+        }
+    }
+    if spec.min_length.is_some() || spec.max_length.is_some() {
+        // Code points, as Python's len; for ASCII (nearly always) that is the byte length.
+        let length = if text.is_ascii() { text.len() } else { text.chars().count() };
+        if spec.min_length.is_some_and(|min| length < min) || spec.max_length.is_some_and(|max| length > max) {
+            return false;
+        }
+    }
+    true
+}
+
+fn is_uuid(text: &str) -> bool {
+    text.len() == UUID_LENGTH
+        && text.bytes().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+fn same(expected: &Scalar, value: &Value) -> bool {
+    match (expected, value) {
+        (Scalar::Str(s), Value::Str(v)) => s == v,
+        (Scalar::Bool(b), Value::Bool(v)) => b == v,
+        _ => false,
+    }
+}
+
+fn scalar(value: &Bound<'_, PyAny>) -> PyResult<Scalar> {
+    // bool before str: a Python bool is never a str, but be explicit about which is tried.
+    if let Ok(b) = value.extract::<bool>() {
+        return Ok(Scalar::Bool(b));
+    }
+    value.extract::<String>().map(Scalar::Str).map_err(|_| PyValueError::new_err("rule values are str or bool"))
+}
