@@ -14,11 +14,12 @@ committed offsets tell exactly what is done.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer, TopicPartition
+
+from .bounded_call import BoundedCaller, CallTimedOut
 
 log = logging.getLogger("fraud-validator")
 
@@ -51,6 +52,7 @@ class TransactionalForwarder:
         self.should_stop = should_stop
         self.timeout_s = timeout_s
         self.producer = Producer(config)
+        self._calls = BoundedCaller("txn-call")
 
     def init(self) -> bool:
         """init_transactions, retried while the broker is away; fences older instances of our id."""
@@ -143,23 +145,11 @@ class TransactionalForwarder:
 
     def _bounded(self, call: Callable, *args) -> None:
         """Run a blocking transactional call, but give up on it if it hangs past its timeout."""
-        outcome: list[BaseException | None] = []
-
-        def target() -> None:
-            try:
-                call(*args)
-                outcome.append(None)
-            except BaseException as error:  # handed to the caller's thread
-                outcome.append(error)
-
-        worker = threading.Thread(target=target, name="txn-call", daemon=True)
-        worker.start()
-        worker.join(self.timeout_s + HANG_GRACE_S)
-        if not outcome:
+        try:
             # The hung call keeps its (abandoned) producer; the replacement fences it.
-            raise _Hung(f"{getattr(call, '__name__', call)} did not return in {self.timeout_s + HANG_GRACE_S:.0f} s")
-        if outcome[0] is not None:
-            raise outcome[0]
+            self._calls.call(call, args, self.timeout_s + HANG_GRACE_S)
+        except CallTimedOut as error:
+            raise _Hung(str(error)) from error
 
     def _replace_producer(self) -> None:
         log.warning("replacing the transactional producer")
