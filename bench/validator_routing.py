@@ -1,0 +1,64 @@
+"""The validator's per-message decision in-process: the native fast path against the Python path.
+
+Both route the benchmark workload of the throughput benchmark (valid messages with every defect
+class and resends mixed in) through MessageRouter and the dedup window, alternating over
+--rounds; no Kafka, no Elasticsearch, so the figure is the CPU each path costs per message,
+without the run-to-run noise of the broker on a shared machine.
+
+    .venv/bin/python bench/validator_routing.py [--messages 200000] [--rounds 3] [--update-results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from results import update_row  # noqa: E402
+
+from fraud_platform.contract import max_amount  # noqa: E402
+from fraud_platform_tests.streaming.workload import workload  # noqa: E402
+from streaming.validator.fastpath import fraud_fastpath, new_dedup_window  # noqa: E402
+from streaming.validator.routing import MessageRouter  # noqa: E402
+
+
+def per_message_us(payloads: list[bytes], native: bool) -> float:
+    router, window = MessageRouter(max_amount(), native=native), new_dedup_window(20_000, native)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    for offset, payload in enumerate(payloads):
+        outcome = router.route(payload, now)
+        if isinstance(outcome, str):
+            window.admit(offset, outcome)
+    return (time.perf_counter() - started) / len(payloads) * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--update-results", action="store_true")
+    args = parser.parse_args()
+    if fraud_fastpath is None:
+        sys.exit("native/fraud_fastpath is not installed: run `make install` (needs cargo)")
+    payloads = [message.value for message in workload(args.messages, seed=42)]
+    python, native = [], []
+    for r in range(args.rounds):
+        python.append(per_message_us(payloads, native=False))
+        native.append(per_message_us(payloads, native=True))
+        print(f"  round {r + 1}: python {python[-1]:.2f} us/msg, native {native[-1]:.2f} us/msg", flush=True)
+    p, n = statistics.median(python), statistics.median(native)
+    print(f"route + dedup per message: native {n:.2f} us, python {p:.2f} us ({n / p:.2f})")
+    if args.update_results:
+        update_row("validator_routing", f"route + dedup, CPU per message (us, {args.messages:,} workload messages, "
+                   f"median of {args.rounds} alternating rounds; anchor: the Python path)", f"{n:.2f}", f"{p:.2f}",
+                   f"{n / p:.2f}", date.today().isoformat(), "python bench/validator_routing.py --update-results")
+
+
+if __name__ == "__main__":
+    main()
