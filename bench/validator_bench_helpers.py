@@ -29,6 +29,23 @@ class ProcessRun:
     peak_rss_mb: float  # the largest of the processes
 
 
+# Processes that load the 2-core machine while a throughput benchmark runs: the services profile's
+# Dagster daemon starts a fresh code server every 60 s (dagster's RELOAD_WORKSPACE_INTERVAL), and
+# each start imports the whole code location, about a core for half a minute.
+BACKGROUND_LOAD = ("dagster-daemon", "dagster-webserver", "dagster api grpc")
+
+
+def warn_about_background_load() -> None:
+    """Say so when Dagster runs beside the benchmark: its load made runs vary two-fold."""
+    busy = set()
+    for process in psutil.process_iter(["cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        busy.update(name for name in BACKGROUND_LOAD if name in command)
+    if busy:
+        print(f"warning: {', '.join(sorted(busy))} running: its load skews this benchmark; for figures to record, "
+              "run it on `fraud-platform stack up --profile embedded` (Kafka and Elasticsearch only)", flush=True)
+
+
 def create_topics(settings: Settings, *topics: str, partitions: int = 6) -> None:
     kafka_topics.create_topics(settings.kafka.client_config(), list(topics), partitions)
 

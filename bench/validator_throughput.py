@@ -4,7 +4,9 @@ The pass-through (bench/validator_passthrough.py) consumes and produces with the
 settings, batch size and Kafka transactions, but validates nothing and writes nothing to
 Elasticsearch. Each run reads the same raw topic (fresh groups, fresh output topics). Throughput
 is messages / (drained - assigned) from each process's own log, so interpreter start-up is left
-out; peak RSS is sampled with psutil. Runs against the local services stack.
+out; peak RSS is sampled with psutil. Runs against the local stack's Kafka and Elasticsearch
+(`fraud-platform stack up --profile embedded`: the services profile's Dagster daemon loads the
+machine).
 
 On a small shared machine one run of each varies by a third from run to run, so the pass-through
 and the validator run alternately --rounds times and the medians are compared (each round's
@@ -25,7 +27,8 @@ import uuid
 from pathlib import Path
 from datetime import date
 
-from validator_bench_helpers import ProcessRun, create_topics, median_run, delete_topics, delete_index, produce_workload, run_processes
+from validator_bench_helpers import (ProcessRun, create_topics, delete_index, delete_topics, median_run, produce_workload,
+                                     run_processes, warn_about_background_load)
 from results import update_row
 
 from fraud_platform.settings import Settings
@@ -40,6 +43,7 @@ def main() -> None:
     parser.add_argument("--update-results", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env()
+    warn_about_background_load()
     tag = uuid.uuid4().hex[:8]
     raw = f"bench-raw-{tag}"
     outs = [f"bench-out{i}-{tag}" for i in range(2 * args.rounds + 1)]
