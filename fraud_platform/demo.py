@@ -139,8 +139,8 @@ def demo(days: int, customers: int, live_seconds: int, timeout_s: int, seed: int
     from fraud_platform.defs.partitions import daily_partitions
 
     expected = set(landed) & set(daily_partitions.get_partition_keys())
-    step("starting the Dagster webserver and daemon; the landed-files sensor starts one run per day")
-    dagster = ["dagster-webserver", "dagster-daemon"]
+    step("starting the Dagster code server, webserver and daemon; the landed-files sensor starts one run per day")
+    dagster = ["dagster-code-server", "dagster-webserver", "dagster-daemon"]
     # A Dagster left running by the services profile serves another instance: restart it here.
     manager.down("services", dagster)
     manager.up("embedded", dagster)

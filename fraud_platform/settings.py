@@ -221,6 +221,11 @@ class MlflowSettings:
 class DagsterSettings:
     host: str = setting("FRAUD_DAGSTER_HOST", LOOPBACK, "Dagster webserver listen address")
     port: int = setting("FRAUD_DAGSTER_PORT", 3000, "Dagster webserver port")
+    code_server_port: int = setting(
+        "FRAUD_DAGSTER_CODE_SERVER_PORT",
+        4266,
+        "Port of the local stack's Dagster code server (its webserver and daemon share it)",
+    )
     partitions_start: str = setting(
         "FRAUD_PARTITIONS_START", "2024-01-01", "First day of the daily partitions (UTC, YYYY-MM-DD)"
     )

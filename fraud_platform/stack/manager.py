@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fraud_platform.stack import processes
-from fraud_platform.stack.dagster_services import DagsterDaemon, DagsterWebserver
+from fraud_platform.stack.dagster_services import DagsterCodeServer, DagsterDaemon, DagsterWebserver
 from fraud_platform.stack.elasticsearch import Elasticsearch
 from fraud_platform.stack.errors import PortInUseError, PrerequisiteError, ServiceFailedError, StackError
 from fraud_platform.stack.kafka import Kafka
@@ -20,10 +20,10 @@ from fraud_platform.stack.processes import ProcessRecord
 from fraud_platform.stack.s3_server import S3Server
 from fraud_platform.stack.service import Service, StackContext
 
-# Start order; `down` goes in reverse. MLflow needs Postgres and S3; the daemon's health is read
-# through the webserver.
+# Start order; `down` goes in reverse. MLflow needs Postgres and S3; the webserver and daemon load
+# the code location from the code server; the daemon's health is read through the webserver.
 ALL_SERVICES: tuple[type[Service], ...] = (
-    Kafka, Elasticsearch, S3Server, Postgres, MlflowServer, DagsterWebserver, DagsterDaemon,
+    Kafka, Elasticsearch, S3Server, Postgres, MlflowServer, DagsterCodeServer, DagsterWebserver, DagsterDaemon,
 )
 PROFILE_SERVICES: dict[str, tuple[str, ...]] = {
     "embedded": ("kafka", "elasticsearch"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 
+import psutil
 import pytest
 import requests
 from confluent_kafka.admin import AdminClient
@@ -138,3 +139,24 @@ def test_dagster_webserver_lists_the_assets_and_checks(settings):
     assert expected <= set(by_key)
     checks = {c["name"]: c["blocking"] for c in by_key["fct_transactions"]["assetChecksOrError"]["checks"]}
     assert checks.get("contract_expectations") is True
+
+
+def test_dagster_webserver_and_daemon_share_the_stacks_code_server(settings):
+    """One long-lived code server: the webserver and daemon spawn none of their own (the daemon
+    would otherwise start a new one, re-importing the code location, every minute)."""
+    query = "{ workspaceOrError { ... on Workspace { locationEntries { name displayMetadata { key value } } } } }"
+    url = f"http://{settings.dagster.host}:{settings.dagster.port}/graphql"
+    entries = requests.post(url, json={"query": query}, timeout=60).json()["data"]["workspaceOrError"]["locationEntries"]
+    metadata = {e["name"]: {m["key"]: m["value"] for m in e["displayMetadata"]} for e in entries}
+    assert metadata["fraud_platform"]["port"] == str(settings.dagster.code_server_port)
+    spawned = []
+    for process in psutil.process_iter(["cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if "dagster api grpc" in command or "dagster.api grpc" in command:
+            try:
+                parent = " ".join(process.parent().cmdline())
+            except (psutil.Error, AttributeError):
+                continue
+            if "dagster-daemon" in parent or "dagster-webserver" in parent:
+                spawned.append(command)
+    assert spawned == []
