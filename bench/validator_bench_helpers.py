@@ -29,9 +29,9 @@ class ProcessRun:
     peak_rss_mb: float  # the largest of the processes
 
 
-# Processes that load the 2-core machine while a throughput benchmark runs: the services profile's
-# Dagster daemon starts a fresh code server every 60 s (dagster's RELOAD_WORKSPACE_INTERVAL), and
-# each start imports the whole code location, about a core for half a minute.
+# Processes that load the 2-core machine while a throughput benchmark runs: sensor ticks, runs, and
+# any code server the daemon starts itself (without the stack's shared one it starts one every
+# 60 s, each importing the whole code location: about a core for half a minute).
 BACKGROUND_LOAD = ("dagster-daemon", "dagster-webserver", "dagster api grpc")
 
 
