@@ -22,13 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from results import update_row  # noqa: E402
 
 from fraud_platform.contract import max_amount  # noqa: E402
+from fraud_platform.settings import Settings  # noqa: E402
 from fraud_platform_tests.streaming.workload import workload  # noqa: E402
 from streaming.validator.fastpath import fraud_fastpath, new_dedup_window  # noqa: E402
 from streaming.validator.routing import MessageRouter  # noqa: E402
 
 
 def per_message_us(payloads: list[bytes], native: bool) -> float:
-    router, window = MessageRouter(max_amount(), native=native), new_dedup_window(20_000, native)
+    span = Settings.from_env().validator.dedup_window
+    router, window = MessageRouter(max_amount(), native=native), new_dedup_window(span, native)
     now = datetime.now(UTC)
     started = time.perf_counter()
     for offset, payload in enumerate(payloads):

@@ -103,14 +103,17 @@ class DagsterCodeServer(_DagsterProcess):
 
     def is_healthy(self) -> bool:
         """The code location has loaded (the server answers before that, with an error)."""
-        from dagster._grpc.client import DagsterGrpcClient  # heavy: only once the stack starts Dagster
+        # Heavy imports: only once the stack starts Dagster.
+        from dagster._grpc.client import DagsterGrpcClient
+        from dagster._grpc.types import ListRepositoriesResponse
+        from dagster._serdes import deserialize_value
 
         d = self.settings.dagster
         try:
             answer = DagsterGrpcClient(port=d.code_server_port, host=d.host).list_repositories()
         except Exception:  # unreachable or still starting
             return False
-        return '"ListRepositoriesResponse"' in str(answer)
+        return isinstance(deserialize_value(answer), ListRepositoriesResponse)  # else: a load error
 
 
 class DagsterWebserver(_DagsterProcess):

@@ -9,14 +9,15 @@ pub fn is_valid(value: f64, max_cents: i64) -> bool {
     if !(value > 0.0) || !value.is_finite() || value > 1e15 {
         return false;
     }
-    let text = value.to_string();
+    let text = value.to_string(); // digits and at most one '.': the value is finite and positive
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    if fraction.len() > 2 || whole.is_empty() || !whole.bytes().all(|c| c.is_ascii_digit()) {
+    if fraction.len() > 2 {
         return false;
     }
-    let (Ok(whole), Ok(cents)) = (whole.parse::<i64>(), format!("{fraction:0<2}").parse::<i64>()) else {
-        return false;
-    };
+    let Ok(whole) = whole.parse::<i64>() else { return false };
+    // "5" is 50 cents, "05" 5: the fraction padded to two digits.
+    let cents = fraction.bytes().chain(std::iter::repeat(b'0')).take(2)
+        .fold(0, |acc, c| acc * 10 + i64::from(c - b'0'));
     whole * 100 + cents < max_cents
 }
 
