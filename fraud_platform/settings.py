@@ -347,6 +347,11 @@ class LanderSettings:
     rotate_interval_s: int = setting(
         "FRAUD_LANDER_ROTATE_INTERVAL_S", 3600, "Event-time interval after which a partition's open files are written"
     )
+    native: bool = setting(
+        "FRAUD_LANDER_NATIVE",
+        True,
+        "Use the native segment builder (native/fraud_fastpath) when installed; false = the Python loop",
+    )
     write_threads: int = setting(
         "FRAUD_LANDER_WRITE_THREADS", 4, "Segments written to the lake at once, while the lander keeps consuming"
     )

@@ -7,7 +7,11 @@ import json
 import threading
 from datetime import UTC, datetime
 
+import pytest
+from confluent_kafka import Message
+
 from streaming.lander.layout import event_day_and_epoch, event_moment, file_key
+from streaming.lander.segment_builder import SegmentBuilder, new_segment_builder
 from streaming.lander.segments import DayFile, Segment
 from streaming.lander.writer import SegmentWriter
 
@@ -39,6 +43,9 @@ def test_event_day_is_the_utc_day_of_event_time_else_the_kafka_timestamp():
     kafka_ms = int(datetime(2024, 1, 2, 3, tzinfo=UTC).timestamp() * 1000)
     for value in (b"not json", b'{"event_time":"yesterday"}', b'{"event_time":"2024-05-01T12:00:00"}', b"{}"):
         assert event_moment(value, kafka_ms) == datetime(2024, 1, 2, 3, tzinfo=UTC)
+    # Beyond datetime's range: the Kafka timestamp, else the epoch, never a crash on one record.
+    assert event_moment(b'{"event_time":"0001-01-01T00:00:00+05:30"}', kafka_ms) == datetime(2024, 1, 2, 3, tzinfo=UTC)
+    assert event_moment(b"{}", 2**62) == datetime(1970, 1, 1, tzinfo=UTC)
     assert file_key("t", 3, "2024-05-01", 42) == "raw/transactions/dt=2024-05-01/t+3+0000000042.jsonl.gz"
 
 
@@ -60,8 +67,8 @@ def test_writer_releases_offsets_only_after_the_files_and_in_order():
         return True
 
     writer = SegmentWriter("t", write, threads=2, max_pending=2)
-    writer.submit(0, _segment(0, 3))
-    writer.submit(1, _segment(100, 2))
+    writer.submit(_segment(0, 3).close(0))
+    writer.submit(_segment(100, 2).close(1))
     assert writer.full
     landed, ok = writer.landed()
     assert ok and landed == []  # the second may be written already, but it waits behind the first
@@ -75,9 +82,9 @@ def test_writer_releases_offsets_only_after_the_files_and_in_order():
 
 def test_writer_stops_releasing_at_a_write_that_gave_up():
     writer = SegmentWriter("t", lambda key, data: "+1+" not in key, threads=1)
-    writer.submit(0, _segment(0, 1))
-    writer.submit(1, _segment(0, 1))  # gives up (shutdown during a lake outage)
-    writer.submit(0, _segment(1, 1))  # written, but must not be committed past the failure
+    writer.submit(_segment(0, 1).close(0))
+    writer.submit(_segment(0, 1).close(1))  # gives up (shutdown during a lake outage)
+    writer.submit(_segment(1, 1).close(0))  # written, but must not be committed past the failure
     landed, ok = writer.landed(block=True)
     assert not ok and [(s.partition, s.next_offset) for s in landed] == [(0, 1)]
     assert writer.landed(block=True) == ([], True)
@@ -125,13 +132,11 @@ def _reference_cuts(records: list[tuple[int, int, bytes]], rotate_records: int, 
     return cuts
 
 
-def test_the_lander_loop_cuts_segments_where_segment_rules_say():
-    from types import SimpleNamespace
-
-    from confluent_kafka import Message
-
-    from streaming.lander.service import Lander
-
+@pytest.mark.parametrize("native", [False, True])
+def test_the_segment_builder_cuts_segments_where_segment_rules_say(native):
+    builder = new_segment_builder(20, 3600, native)
+    if native and type(builder) is SegmentBuilder:
+        pytest.skip("native/fraud_fastpath is not installed")
     start = datetime(2024, 5, 1, 22, tzinfo=UTC).timestamp()
     records = []
     for i in range(400):  # 3 partitions, an event every 37 s, some late, some in a slower format
@@ -139,11 +144,11 @@ def test_the_lander_loop_cuts_segments_where_segment_rules_say():
         text = moment.isoformat().replace("+00:00", "Z" if i % 5 else "+00:00")
         value = json.dumps({"event_time": text, "i": i}, separators=(",", ":") if i % 3 else (", ", ": ")).encode()
         records.append((i % 3, i // 3, value))
-    submitted = []
-    lander = SimpleNamespace(segments={}, options=SimpleNamespace(rotate_records=20, rotate_interval_s=3600))
-    lander._close = lambda p: submitted.append((p, lander.segments.pop(p))) or True
     messages = [Message(topic="t", partition=p, offset=o, value=v, timestamp=(1, 0)) for p, o, v in records]
-    assert Lander._add_all(lander, messages)
-    cuts = [(p, min(f.start_offset for f in s.files.values()), s.last_offset) for p, s in submitted]
+    closed = [c for i in range(0, len(messages), 64) for c in builder.add(messages[i:i + 64])]
+    cuts = [(c.partition, min(start for _day, start, _lines in c.files), c.last_offset) for c in closed]
     expected = _reference_cuts(records, 20, 3600)
     assert cuts == expected and len(expected) > 12  # both count and event-time rotations happened
+    assert builder.open_records == len(records) - sum(c.count for c in closed)
+    rest = builder.close_all()
+    assert sum(c.count for c in closed + rest) == len(records) and builder.open_records == 0

@@ -24,16 +24,20 @@ def file_key(topic: str, partition: int, day: str, start_offset: int) -> str:
 
 
 def event_moment(value: bytes, kafka_timestamp_ms: int | None) -> datetime:
-    """The record's event_time in UTC; the Kafka timestamp if it has none (not a contract record)."""
+    """The record's event_time in UTC; the Kafka timestamp if it has none (not a contract record),
+    and the epoch if that is missing or beyond datetime's years 1..9999 too."""
     try:
         event_time = _EVENT_TIME.decode(value).event_time
         if event_time is not None:
             moment = datetime.fromisoformat(event_time)
             if moment.tzinfo is not None:
                 return moment.astimezone(UTC)
-    except (msgspec.DecodeError, ValueError):
+    except (msgspec.DecodeError, ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+05:30
         pass
-    return datetime.fromtimestamp(max(kafka_timestamp_ms or 0, 0) / 1000, UTC)
+    try:
+        return datetime.fromtimestamp(max(kafka_timestamp_ms or 0, 0) / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        return datetime.fromtimestamp(0, UTC)
 
 
 _COMPACT_KEY = b'"event_time":"'

@@ -25,19 +25,36 @@ def jsonl_line(value: bytes) -> bytes:
     return value
 
 
+def compress(lines: bytes) -> bytes:
+    """A file's bytes: gzip with mtime=0 and no file name, so equal content gives equal bytes."""
+    return igzip.compress(lines, compresslevel=GZIP_LEVEL, mtime=0)
+
+
 @dataclass
 class DayFile:
     start_offset: int
     values: list[bytes] = field(default_factory=list)
 
-    def encode(self) -> bytes:
-        """The file's bytes: JSON Lines, gzip with mtime=0 and no file name, so equal content
-        gives equal bytes. Runs on the writer thread: the consumer loop only appends values."""
+    def lines(self) -> bytes:
+        """The file's content: one JSON line per record, each ending in a newline."""
         lines = b"\n".join(self.values) + b"\n"
         # One scan of the whole file instead of two per record; a pretty-printed value is rare.
         if lines.count(b"\n") != len(self.values) or b"\r" in lines:
             lines = b"\n".join(jsonl_line(value) for value in self.values) + b"\n"
-        return igzip.compress(lines, compresslevel=GZIP_LEVEL, mtime=0)
+        return lines
+
+    def encode(self) -> bytes:
+        return compress(self.lines())
+
+
+@dataclass(frozen=True)
+class ClosedSegment:
+    """A segment ready to write; the native builder's ClosedSegment has the same attributes."""
+
+    partition: int
+    files: list[tuple[str, int, bytes]]  # (day, start offset, JSON lines), by day
+    count: int
+    last_offset: int
 
 
 @dataclass
@@ -69,3 +86,7 @@ class Segment:
     @property
     def full(self) -> bool:
         return self.count >= self.rotate_records
+
+    def close(self, partition: int) -> ClosedSegment:
+        files = [(day, f.start_offset, f.lines()) for day, f in sorted(self.files.items())]
+        return ClosedSegment(partition, files, self.count, self.last_offset)

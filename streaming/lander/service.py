@@ -23,8 +23,8 @@ from streaming.common.lake import LakeFileSystem, open_lake
 from streaming.common.metrics import Metrics, serve_metrics
 from streaming.common.shutdown import GracefulShutdown
 
-from .layout import compact_utc_day_and_epoch, event_day_and_epoch
-from .segments import Segment
+from .segment_builder import new_segment_builder
+from .segments import ClosedSegment
 from .writer import SegmentWriter
 
 log = logging.getLogger("fraud-lander")
@@ -72,7 +72,7 @@ class Lander:
         self.metrics = lander_metrics()
         self.shutdown = GracefulShutdown()
         self.consumer = Consumer(consumer_config(settings, options.group, options.instance))
-        self.segments: dict[int, Segment] = {}
+        self.builder = new_segment_builder(options.rotate_records, options.rotate_interval_s, settings.lander.native)
         self.writer = SegmentWriter(options.topic, self._write, threads=settings.lander.write_threads)
         self.reader = BatchReader(self.consumer, options.batch_size, settings.streaming.poll_timeout_ms / 1000, log)
         self.report = PeriodicReport(self.metrics, self.consumer, "records_total", "throughput_records_per_second",
@@ -117,56 +117,33 @@ class Lander:
     def _on_assign(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("assigned partitions %s", sorted(tp.partition for tp in partitions))
         for tp in partitions:
-            self.segments.pop(tp.partition, None)
+            self.builder.drop_partition(tp.partition)
 
     def _on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # Uncommitted segments are dropped: the partition's next owner re-reads them.
         log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
         for tp in partitions:
-            self.segments.pop(tp.partition, None)
+            self.builder.drop_partition(tp.partition)
             self.reader.forget(tp.partition)
             self.metrics.set("consumer_lag", 0, partition=str(tp.partition))
 
     def _add_all(self, records: list[Message]) -> bool:
-        """Append a batch to its partitions' segments, closing those that rotate; False if the lake
-        write gave up. The per-record hot path, hence locals and Segment's rules spelled inline."""
-        segments, rotate_records, interval = self.segments, self.options.rotate_records, self.options.rotate_interval_s
-        for message in records:
-            value = message.value() or b""
-            day_and_epoch = compact_utc_day_and_epoch(value)
-            if day_and_epoch is None:
-                _type, timestamp = message.timestamp()
-                day_and_epoch = event_day_and_epoch(value, timestamp if _type else None)
-            day, epoch = day_and_epoch
-            partition = message.partition()
-            segment = segments.get(partition)
-            if segment is None:
-                segment = segments[partition] = Segment(rotate_records, interval)
-            bucket = int(epoch // interval) if interval > 0 else 0  # Segment.bucket
-            if segment.count and bucket > segment.first_bucket:  # Segment.rotates_before
-                if not self._close(partition):
-                    return False
-                segment = segments[partition] = Segment(rotate_records, interval)
-            segment.add(message.offset(), day, bucket, value)
-            if segment.count >= rotate_records and not self._close(partition):
-                return False
-        return True
+        """Append a batch to its partitions' segments and write those that closed; False if the lake
+        write gave up."""
+        return all(self._submit(segment) for segment in self.builder.add(records))
 
-    def _close(self, partition: int) -> bool:
-        """Hand the partition's open segment to the writer; False if the lake write gave up."""
-        segment = self.segments.pop(partition, None)
-        if segment is None or segment.count == 0:
-            return True
+    def _submit(self, segment: ClosedSegment) -> bool:
+        """Hand a closed segment to the writer; False if the lake write gave up."""
         while self.writer.full:  # back-pressure: a slow lake slows the consumer, memory stays bounded
             self.writer.wait_for_room()
             if not self._commit_landed():
                 return False
-        self.writer.submit(partition, segment)
+        self.writer.submit(segment)
         return True
 
     def _flush_all(self) -> bool:
         """Close every open segment and wait until all are written and committed."""
-        return all(self._close(partition) for partition in list(self.segments)) and self._commit_landed(block=True)
+        return all(self._submit(segment) for segment in self.builder.close_all()) and self._commit_landed(block=True)
 
     def _commit_landed(self, block: bool = False) -> bool:
         """Commit the offsets of segments already in the lake (all pending ones with `block`)."""
@@ -207,4 +184,4 @@ class Lander:
     def _log_report(self, rate: float, lag: dict[int, int]) -> None:
         log.info("landed=%d files=%d rate=%.0f/s lag=%d open=%d writing=%d segments", self.metrics.total("records_total"),
                  self.metrics.total("files_total"), rate, sum(lag.values()),
-                 sum(s.count for s in self.segments.values()), self.writer.pending)
+                 self.builder.open_records, self.writer.pending)

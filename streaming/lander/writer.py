@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from .layout import file_key
-from .segments import Segment
+from .segments import ClosedSegment, compress
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,17 @@ class SegmentWriter:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lake-writer")
         self._pending: deque[Future[Landed | None]] = deque()
 
-    def submit(self, partition: int, segment: Segment) -> None:
-        self._pending.append(self._pool.submit(self._land, partition, segment))
+    def submit(self, segment: ClosedSegment) -> None:
+        self._pending.append(self._pool.submit(self._land, segment))
 
-    def _land(self, partition: int, segment: Segment) -> Landed | None:
+    def _land(self, segment: ClosedSegment) -> Landed | None:
         written = 0
-        for day, day_file in sorted(segment.files.items()):
-            data = day_file.encode()
-            if not self._write(file_key(self.topic, partition, day, day_file.start_offset), data):
+        for day, start_offset, lines in segment.files:
+            data = compress(lines)
+            if not self._write(file_key(self.topic, segment.partition, day, start_offset), data):
                 return None
             written += len(data)
-        return Landed(partition, segment.last_offset + 1, segment.count, len(segment.files), written)
+        return Landed(segment.partition, segment.last_offset + 1, segment.count, len(segment.files), written)
 
     @property
     def full(self) -> bool:

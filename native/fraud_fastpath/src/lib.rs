@@ -1,10 +1,14 @@
-//! The validator's native fast path (see streaming/validator/fastpath.py).
+//! Native fast paths of the validator and the lander (see streaming/validator/fastpath.py and
+//! streaming/lander/segment_builder.py).
+//!
+//! Two parts: the validator's screen and dedup window, and the lander's segment builder.
 //!
 //! `Screen` answers one question per message: is it certainly valid under the contract? If so it
 //! returns the transaction_id; otherwise None, and the Python reference (fraud_platform.contract)
 //! decides and names every failed rule. It may say None for a valid message (it then only costs
 //! time) but never accepts one the reference rejects; a differential property test holds it to
 //! that. `DedupWindow` is streaming/validator/dedup.py's window with the same interface.
+//! `SegmentBuilder` is streaming/lander/segment_builder.py's per-record loop (see lander.rs).
 
 use pyo3::prelude::*;
 
@@ -13,6 +17,7 @@ mod dedup;
 mod fields;
 mod ip;
 mod json_object;
+mod lander;
 mod screen;
 mod timestamp;
 
@@ -20,5 +25,7 @@ mod timestamp;
 fn fraud_fastpath(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
     m.add_class::<dedup::DedupWindow>()?;
+    m.add_class::<lander::SegmentBuilder>()?;
+    m.add_class::<lander::ClosedSegment>()?;
     Ok(())
 }

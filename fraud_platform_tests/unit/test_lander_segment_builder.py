@@ -1,0 +1,164 @@
+"""The native segment builder (native/fraud_fastpath) against the Python reference
+(streaming/lander/segment_builder.py): the same segments, cut at the same records, with the same
+file contents, for any stream; and it decides the platform's own records without Python."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from confluent_kafka import Message
+from hypothesis import given, settings, strategies as st
+
+from streaming.generator.presets import default_config
+from streaming.generator.run import backfill
+from streaming.generator.sinks import MemorySink
+from streaming.lander import segment_builder
+from streaming.lander.layout import compact_utc_day_and_epoch
+from streaming.lander.segment_builder import SegmentBuilder, bucket_of, new_segment_builder
+
+PROPERTY = settings(max_examples=1500, deadline=None)
+native = pytest.mark.skipif(segment_builder.fraud_fastpath is None, reason="native/fraud_fastpath is not installed")
+
+
+def test_ci_builds_the_native_segment_builder():
+    if os.environ.get("CI") != "true":
+        pytest.skip("only CI must have cargo; elsewhere the Python path is a supported fallback")
+    assert type(new_segment_builder(10, 3600)) is not SegmentBuilder, "make install did not build native/fraud_fastpath"
+
+
+def test_without_the_native_path_the_builder_is_pythons():
+    assert type(new_segment_builder(10, 3600, native=False)) is SegmentBuilder
+
+
+# -- streams ----------------------------------------------------------------------------------------
+
+# Years around both ends of the range the native bucket is exact in (2^33 s from 1970).
+_EDGE_MOMENTS = [datetime(1970, 1, 1), datetime(1698, 1, 1), datetime(1697, 12, 31, 23, 59, 59, 999999),
+                 datetime(2242, 3, 16, 12, 56, 31), datetime(2242, 3, 16, 12, 56, 32), datetime(9999, 12, 31, 23, 59, 59)]
+
+
+@st.composite
+def event_times(draw) -> str:
+    """Event-time texts: the contract's shape mostly, and what fromisoformat accepts besides."""
+    moment = draw(st.one_of(st.datetimes(min_value=datetime(1, 1, 1)), st.sampled_from(_EDGE_MOMENTS),
+                            st.datetimes(min_value=datetime(2024, 4, 30, 22), max_value=datetime(2024, 5, 2, 2))))
+    digits = draw(st.integers(0, 6))
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{moment.microsecond:06d}"[:digits + 1] if digits else "")
+    return text + draw(st.sampled_from(["Z", "Z", "+00:00", "-02:00", "+05:30", "", " Z", "z"]))
+
+
+@st.composite
+def values(draw) -> bytes | None:
+    extra = draw(st.dictionaries(st.sampled_from(["a", "amount", "merchant_name"]),
+                                 st.one_of(st.integers(), st.text(max_size=5)), max_size=2))
+    kind = draw(st.sampled_from(["compact"] * 6 + ["spaced", "pretty", "repeated", "garbage", "missing", "null",
+                                                    "empty", "none", "not_json", "escaped"]))
+    record = {**extra, "event_time": draw(event_times())}
+    if kind == "compact":
+        return json.dumps(record, separators=(",", ":")).encode()
+    if kind == "spaced":
+        return json.dumps(record).encode()
+    if kind == "pretty":  # line breaks: re-encoded as one line
+        return json.dumps(record, indent=draw(st.sampled_from([None, 1]))).replace("\n", draw(
+            st.sampled_from(["\n", "\r\n"]))).encode()
+    if kind == "repeated":
+        return b'{"event_time":"2024-05-01T00:00:00Z",' + json.dumps(record, separators=(",", ":")).encode()[1:]
+    if kind == "garbage":
+        return json.dumps({"event_time": draw(st.text(max_size=30))}, separators=(",", ":")).encode()
+    if kind == "missing":
+        return json.dumps(extra, separators=(",", ":")).encode()
+    if kind == "null":
+        return b'{"event_time":null}'
+    if kind == "escaped":
+        return b'{"event_time":"\\u0032' + record["event_time"][1:].encode() + b'"}'
+    return {"empty": b"", "none": None, "not_json": b"\xff\x00 not json"}[kind]
+
+
+@st.composite
+def streams(draw):
+    """Steps: ("add", [(partition, offset, value, timestamp)]) | ("drop", partition) | ("close_all",).
+
+    Hypothesis draws a pool of values and a seed; the stream is laid out from them (drawing every
+    record through hypothesis would cost a quarter of a second per example)."""
+    pool = draw(st.lists(values(), min_size=1, max_size=12))
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    timestamps = [(0, -1), (1, 1_714_600_000_000), (2, 0)]
+    offsets = [0, 0, 0]
+    steps = []
+    for _ in range(rng.randint(1, 12)):
+        step = rng.choice(["add"] * 6 + ["drop", "close_all"])
+        if step == "add":
+            batch = []
+            for _ in range(rng.randint(0, 60)):
+                partition = rng.randint(0, 2)
+                offsets[partition] += rng.randint(1, 3)  # transaction markers leave gaps
+                batch.append((partition, offsets[partition], rng.choice(pool), rng.choice(timestamps)))
+            steps.append(("add", batch))
+        elif step == "drop":
+            steps.append(("drop", rng.randint(0, 2)))
+        else:
+            steps.append(("close_all",))
+    return steps
+
+
+def _as_tuples(closed) -> list:
+    return [(c.partition, [tuple(f) for f in c.files], c.count, c.last_offset) for c in closed]
+
+
+def _replay(builder, steps) -> list:
+    out = []
+    for step in steps:
+        if step[0] == "add":
+            messages = [Message(topic="t", partition=p, offset=o, value=v, timestamp=ts) for p, o, v, ts in step[1]]
+            out.append(_as_tuples(builder.add(messages)))
+        elif step[0] == "drop":
+            builder.drop_partition(step[1])
+        else:
+            out.append(_as_tuples(builder.close_all()))
+        out.append(builder.open_records)
+    return out
+
+
+# -- the property -----------------------------------------------------------------------------------
+
+
+@native
+@PROPERTY
+@given(streams(), st.integers(1, 30), st.sampled_from([0, 1, 7, 60, 3600, 86400]))
+def test_native_builder_cuts_and_writes_as_the_reference(steps, rotate_records, interval):
+    reference = _replay(SegmentBuilder(rotate_records, interval), steps)
+    assert _replay(new_segment_builder(rotate_records, interval), steps) == reference
+
+
+@native
+@PROPERTY
+@given(values(), st.sampled_from([0, 1, 7, 3600, 86400]))
+def test_native_event_time_agrees_with_the_python_fast_path(value, interval):
+    decided = new_segment_builder(10, interval).compact(value or b"")
+    if decided is not None:
+        python = compact_utc_day_and_epoch(value)
+        assert python is not None and decided == (python[0], bucket_of(python[1], interval))
+
+
+@native
+def test_native_builder_decides_every_generated_transaction():
+    """Usefulness: the platform's own records never need the Python fallback."""
+    sink = MemorySink(keep=True)
+    backfill(default_config(200).with_defects(rate=0.0), 5, date(2024, 3, 4), date(2024, 3, 6), sink)
+    builder = new_segment_builder(10, 3600)
+    assert len(sink.values) > 300
+    assert [value for value in sink.values if builder.compact(value) is None] == []
+
+
+@native
+def test_an_exact_bucket_boundary_and_the_microsecond_before_it():
+    builder = new_segment_builder(10, 3600)
+    hour = datetime(2024, 5, 1, 13, tzinfo=UTC)
+    for moment in (hour, hour - timedelta(microseconds=1)):
+        value = b'{"event_time":"%s"}' % moment.isoformat().replace("+00:00", "Z").encode()
+        python = compact_utc_day_and_epoch(value)
+        assert builder.compact(value) == (python[0], bucket_of(python[1], 3600))

@@ -1,0 +1,229 @@
+//! streaming/lander/segment_builder.py's SegmentBuilder natively: the lander's per-record loop.
+//!
+//! Same interface and the same cuts, names and bytes (a differential property test compares the
+//! two). Only the common case is decided here: a compact UTC `"event_time":"…"` in the contract's
+//! shape, within a range where exact integer arithmetic gives Python's float bucket. Every other
+//! record's (day, bucket) comes from the Python `fallback`, and a value holding a line break is
+//! made one JSON line by the Python `reencode`, so Python alone defines the unusual cases.
+
+use std::sync::LazyLock;
+
+use memchr::memmem;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyString};
+use pyo3::intern;
+
+use crate::timestamp::utc_micros;
+
+const EVENT_TIME_KEY: &[u8] = b"\"event_time\":\"";
+// A static, not a field: its SIMD state wants 32-byte alignment, more than Python objects get.
+static EVENT_TIME: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(EVENT_TIME_KEY));
+/// Below 2^33 s from the epoch (years 1698..2242) a float of the epoch has resolution under half a
+/// microsecond, so Python's `int(epoch // interval)` is the exact floor this module computes.
+const EXACT_MICROS: i64 = (1i64 << 33) * 1_000_000;
+
+struct DayLines {
+    day: String,
+    start_offset: i64,
+    lines: Vec<u8>,
+}
+
+#[derive(Default)]
+struct OpenSegment {
+    partition: i32,
+    files: Vec<DayLines>,
+    count: usize,
+    first_bucket: Option<i64>,
+    last_offset: i64,
+}
+
+impl OpenSegment {
+    fn add(&mut self, offset: i64, day: &str, bucket: i64, line: &[u8]) {
+        if self.first_bucket.is_none() {
+            self.first_bucket = Some(bucket);
+        }
+        let file = match self.files.iter().position(|f| f.day == day) {
+            Some(i) => &mut self.files[i],
+            None => {
+                self.files.push(DayLines { day: day.to_owned(), start_offset: offset, lines: Vec::with_capacity(64 * 1024) });
+                self.files.last_mut().expect("just pushed")
+            }
+        };
+        file.lines.extend_from_slice(line);
+        file.lines.push(b'\n');
+        self.count += 1;
+        self.last_offset = offset;
+    }
+
+    fn close(mut self, py: Python<'_>) -> ClosedSegment {
+        self.files.sort_by(|a, b| a.day.cmp(&b.day));
+        let files = self
+            .files
+            .into_iter()
+            .map(|f| (f.day, f.start_offset, PyBytes::new(py, &f.lines).unbind()))
+            .collect();
+        ClosedSegment { partition: self.partition, files, count: self.count, last_offset: self.last_offset }
+    }
+}
+
+/// A segment whose files are ready to write: `files` is [(day, start offset, JSON lines)] by day.
+#[pyclass(module = "fraud_fastpath", frozen)]
+pub struct ClosedSegment {
+    #[pyo3(get)]
+    partition: i32,
+    #[pyo3(get)]
+    files: Vec<(String, i64, Py<PyBytes>)>,
+    #[pyo3(get)]
+    count: usize,
+    #[pyo3(get)]
+    last_offset: i64,
+}
+
+#[pyclass(module = "fraud_fastpath")]
+pub struct SegmentBuilder {
+    rotate_records: usize,
+    interval_s: i64,
+    fallback: Py<PyAny>,
+    reencode: Py<PyAny>,
+    open: Vec<OpenSegment>,
+}
+
+#[pymethods]
+impl SegmentBuilder {
+    /// `fallback(message, value) -> (day, bucket)` for records this module does not decide;
+    /// `reencode(value) -> bytes` for a value holding a line break.
+    #[new]
+    fn new(rotate_records: usize, rotate_interval_s: i64, fallback: Py<PyAny>, reencode: Py<PyAny>) -> Self {
+        SegmentBuilder {
+            rotate_records,
+            interval_s: rotate_interval_s,
+            fallback,
+            reencode,
+            open: Vec::new(),
+        }
+    }
+
+    /// Append the records (confluent_kafka Messages) to their partitions' segments; the segments
+    /// that closed (by count, or because a record's bucket is later than the segment's first),
+    /// in closing order.
+    fn add(&mut self, py: Python<'_>, records: &Bound<'_, PyList>) -> PyResult<Vec<ClosedSegment>> {
+        let (value_name, partition_name, offset_name) =
+            (intern!(py, "value"), intern!(py, "partition"), intern!(py, "offset"));
+        let mut closed = Vec::new();
+        for message in records.iter() {
+            let value = message.call_method0(value_name)?;
+            let value = if value.is_none() { PyBytes::new(py, b"") } else { value.cast_into::<PyBytes>()? };
+            let bytes = value.as_bytes();
+            let partition: i32 = message.call_method0(partition_name)?.extract()?;
+            let offset: i64 = message.call_method0(offset_name)?.extract()?;
+            let fallback_day;
+            let (day, bucket): (&str, i64) = match compact_day_and_bucket(bytes, self.interval_s) {
+                Some(found) => found,
+                None => {
+                    let (day, bucket): (String, i64) = self.fallback.call1(py, (&message, &value))?.extract(py)?;
+                    fallback_day = day;
+                    (fallback_day.as_str(), bucket)
+                }
+            };
+            let reencoded;
+            let line: &[u8] = if memchr::memchr2(b'\n', b'\r', bytes).is_some() {
+                reencoded = self.reencode.call1(py, (&value,))?.into_bound(py).cast_into::<PyBytes>()?;
+                reencoded.as_bytes()
+            } else {
+                bytes
+            };
+            let index = match self.open.iter().position(|s| s.partition == partition) {
+                Some(i) => i,
+                None => {
+                    self.open.push(OpenSegment { partition, ..OpenSegment::default() });
+                    self.open.len() - 1
+                }
+            };
+            let segment = &mut self.open[index];
+            if segment.count > 0 && segment.first_bucket.is_some_and(|first| bucket > first) {
+                let full = std::mem::replace(segment, OpenSegment { partition, ..OpenSegment::default() });
+                closed.push(full.close(py));
+            }
+            let segment = &mut self.open[index];
+            segment.add(offset, day, bucket, line);
+            if segment.count >= self.rotate_records {
+                closed.push(self.open.swap_remove(index).close(py));
+            }
+        }
+        Ok(closed)
+    }
+
+    /// Close every open segment (partition order).
+    fn close_all(&mut self, py: Python<'_>) -> Vec<ClosedSegment> {
+        let mut open = std::mem::take(&mut self.open);
+        open.sort_by_key(|s| s.partition);
+        open.into_iter().filter(|s| s.count > 0).map(|s| s.close(py)).collect()
+    }
+
+    /// Forget a partition's open segment (revoked: its next owner re-reads it).
+    fn drop_partition(&mut self, partition: i32) {
+        self.open.retain(|s| s.partition != partition);
+    }
+
+    /// Records in open segments.
+    #[getter]
+    fn open_records(&self) -> usize {
+        self.open.iter().map(|s| s.count).sum()
+    }
+
+    /// The fast path alone, for tests: (day, bucket) or None.
+    fn compact(&self, py: Python<'_>, value: &[u8]) -> Option<(Py<PyString>, i64)> {
+        compact_day_and_bucket(value, self.interval_s).map(|(day, bucket)| (PyString::new(py, day).unbind(), bucket))
+    }
+}
+
+/// streaming/lander/layout.compact_utc_day_and_epoch, restricted to the contract's timestamp shape
+/// and to EXACT_MICROS, as (day, bucket); the day is the text's own date (UTC by its suffix).
+fn compact_day_and_bucket(value: &[u8], interval_s: i64) -> Option<(&str, i64)> {
+    let start = EVENT_TIME.find(value)? + EVENT_TIME_KEY.len();
+    let end = start + memchr::memchr(b'"', &value[start..])?;
+    if EVENT_TIME.find(&value[end..]).is_some() {
+        return None; // a repeated key: the last one wins in JSON, left to Python
+    }
+    let text = std::str::from_utf8(&value[start..end]).ok()?;
+    let micros = utc_micros(text)?;
+    if !(-EXACT_MICROS..EXACT_MICROS).contains(&micros) {
+        return None;
+    }
+    let bucket = if interval_s > 0 { micros.div_euclid(interval_s * 1_000_000) } else { 0 };
+    Some((&text[..10], bucket))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_utc_event_times_give_their_day_and_bucket() {
+        assert_eq!(compact_day_and_bucket(br#"{"a":1,"event_time":"2024-05-01T01:00:00Z"}"#, 3600),
+                   Some(("2024-05-01", 1_714_525_200 / 3600)));
+        assert_eq!(compact_day_and_bucket(br#"{"event_time":"1969-12-31T23:59:59.999999+00:00"}"#, 3600),
+                   Some(("1969-12-31", -1)));
+    }
+
+    #[test]
+    fn anything_else_is_left_to_python() {
+        for value in [
+            &br#"{"event_time": "2024-05-01T01:00:00Z"}"#[..],
+            br#"{"event_time":"2024-05-01T01:00:00-02:00"}"#,
+            br#"{"event_time":"2024-05-01T01:00:00Z","event_time":"2024-05-02T01:00:00Z"}"#,
+            br#"{"event_time":"2024-02-30T01:00:00Z"}"#,
+            br#"{"event_time":"2024-05-01T01:00:00Z"#,
+            br#"{"event_time":"9999-05-01T01:00:00Z"}"#,
+            b"",
+        ] {
+            assert_eq!(compact_day_and_bucket(value, 3600), None, "{}", String::from_utf8_lossy(value));
+        }
+    }
+
+    #[test]
+    fn no_interval_means_one_bucket() {
+        assert_eq!(compact_day_and_bucket(br#"{"event_time":"2024-05-01T01:00:00Z"}"#, 0),
+                   Some(("2024-05-01", 0)));
+    }
+}
