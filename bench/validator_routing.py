@@ -1,9 +1,10 @@
-"""The validator's per-message decision in-process: the native fast path against the Python path.
+"""The validator's per-batch decision in-process: the native fast path against the Python path.
 
-Both route the benchmark workload of the throughput benchmark (valid messages with every defect
-class and resends mixed in) through MessageRouter and the dedup window, alternating over
---rounds; no Kafka, no Elasticsearch, so the figure is the CPU each path costs per message,
-without the run-to-run noise of the broker on a shared machine.
+Both decide the benchmark workload of the throughput benchmark (valid messages with every defect
+class and resends mixed in), as confluent_kafka Messages over 6 partitions in the validator's
+batches, through decide_batch (route + the dedup windows: the validator's own loop), alternating
+over --rounds; no Kafka, no Elasticsearch, so the figure is the CPU (process time) each path
+costs per message, without the run-to-run noise of the broker on a shared machine.
 
     .venv/bin/python bench/validator_routing.py [--messages 200000] [--rounds 3] [--update-results]
 """
@@ -21,23 +22,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from results import update_row  # noqa: E402
 
+from confluent_kafka import Message  # noqa: E402
+
 from fraud_platform.contract import max_amount  # noqa: E402
 from fraud_platform.settings import Settings  # noqa: E402
 from fraud_platform_tests.streaming.workload import workload  # noqa: E402
 from streaming.validator.fastpath import fraud_fastpath, new_dedup_window  # noqa: E402
+from streaming.validator.batch_decision import decide_batch  # noqa: E402
 from streaming.validator.routing import MessageRouter  # noqa: E402
 
 
-def per_message_us(payloads: list[bytes], native: bool) -> float:
-    span = Settings.from_env().validator.dedup_window
-    router, window = MessageRouter(max_amount(), native=native), new_dedup_window(span, native)
-    now = datetime.now(UTC)
-    started = time.perf_counter()
-    for offset, payload in enumerate(payloads):
-        outcome = router.route(payload, now)
-        if isinstance(outcome, str):
-            window.admit(offset, outcome)
-    return (time.perf_counter() - started) / len(payloads) * 1e6
+PARTITIONS = 6
+
+
+def batches(payloads: list[bytes], size: int) -> list[list[Message]]:
+    messages = [Message(topic="raw", partition=i % PARTITIONS, offset=i // PARTITIONS, value=payload)
+                for i, payload in enumerate(payloads)]
+    return [messages[i:i + size] for i in range(0, len(messages), size)]
+
+
+def per_message_us(batched: list[list[Message]], native: bool) -> float:
+    settings = Settings.from_env().validator
+    router = MessageRouter(max_amount(), native=native)
+    windows = {p: new_dedup_window(settings.dedup_window, native) for p in range(PARTITIONS)}
+    started = time.process_time()
+    for records in batched:
+        decide_batch(router, records, datetime.now(UTC), windows)
+    return (time.process_time() - started) / sum(map(len, batched)) * 1e6
 
 
 def main() -> None:
@@ -49,15 +60,16 @@ def main() -> None:
     if fraud_fastpath is None:
         sys.exit("native/fraud_fastpath is not installed: run `make install` (needs cargo)")
     payloads = [message.value for message in workload(args.messages, seed=42)]
+    batched = batches(payloads, Settings.from_env().validator.batch_size)
     python, native = [], []
     for r in range(args.rounds):
-        python.append(per_message_us(payloads, native=False))
-        native.append(per_message_us(payloads, native=True))
+        python.append(per_message_us(batched, native=False))
+        native.append(per_message_us(batched, native=True))
         print(f"  round {r + 1}: python {python[-1]:.2f} us/msg, native {native[-1]:.2f} us/msg", flush=True)
     p, n = statistics.median(python), statistics.median(native)
-    print(f"route + dedup per message: native {n:.2f} us, python {p:.2f} us ({n / p:.2f})")
+    print(f"decide_batch per message: native {n:.2f} us, python {p:.2f} us ({n / p:.2f})")
     if args.update_results:
-        update_row("validator_routing", f"route + dedup, CPU per message (us, {args.messages:,} workload messages, "
+        update_row("validator_routing", f"decide_batch (route + dedup windows), CPU per message (us, {args.messages:,} workload messages, "
                    f"median of {args.rounds} alternating rounds; anchor: the Python path)", f"{n:.2f}", f"{p:.2f}",
                    f"{n / p:.2f}", date.today().isoformat(), "python bench/validator_routing.py --update-results")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from confluent_kafka import Message
 from hypothesis import given, settings, strategies as st
 
 from fraud_platform.contract import FIELDS, Field, Kind, example_transaction
@@ -30,6 +31,7 @@ from streaming.generator.presets import default_config
 from streaming.generator.run import backfill
 from streaming.generator.sinks import MemorySink
 from streaming.validator import fastpath
+from streaming.validator.batch_decision import decide_batch
 from streaming.validator.dedup import DedupWindow
 from streaming.validator.routing import MessageRouter
 
@@ -222,3 +224,55 @@ def test_the_crates_own_unit_tests_pass():
     result = subprocess.run([cargo, "test", "--release", "--locked", "--quiet"], cwd=crate, capture_output=True,
                             text=True, env={**os.environ, "PYO3_PYTHON": sys.executable}, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+# -- the batch loop --------------------------------------------------------------------------------
+
+
+def _batch(payloads: list[bytes | None], partitions: int = 3) -> list[Message]:
+    offsets = [0] * partitions
+    messages = []
+    for i, payload in enumerate(payloads):
+        partition = i % partitions
+        offsets[partition] += 1 + i % 2  # transaction markers leave gaps
+        messages.append(Message(topic="raw", partition=partition, offset=offsets[partition], value=payload))
+    return messages
+
+
+def _decisions(native: bool, batches: list[list[Message]], span: int) -> list:
+    """decide_batch over consecutive batches, as comparable tuples."""
+    router = MessageRouter(LIMIT, native=native)
+    windows = {p: fastpath.new_dedup_window(span, router.native) for p in range(3)}
+    out = []
+    for records in batches:
+        forward, rejected = decide_batch(router, records, NOW, windows)
+        out.append(([(m.partition(), m.offset()) for m in forward],
+                    [(r.message.partition(), r.message.offset(), r.violations, r.duplicate_of) for r in rejected]))
+    return out
+
+
+@native
+def test_the_batch_loop_decides_alike_with_and_without_the_native_path():
+    """Defects, resends, tombstones and oversized messages, in batches of 500."""
+    payloads = [m.value for m in workload(5000, seed=9)] + [None]
+    batches = [_batch(payloads[i:i + 500]) for i in range(0, len(payloads), 500)]
+    python, rust = _decisions(False, batches, 20_000), _decisions(True, batches, 20_000)
+    assert python == rust
+    assert sum(len(f) for f, _ in rust) > 4500 and any(d is not None for _, r in rust for *_x, d in r)
+
+
+@native
+@PROPERTY
+@given(st.lists(st.sampled_from(range(8)), min_size=1, max_size=60), st.integers(1, 30), st.integers(1, 25))
+def test_the_batch_loop_keeps_the_windows_in_batch_order(picks, span, size):
+    """Resends of ids the screen accepts and of ids only the reference accepts (an amount at the
+    maximum), interleaved: the windows must see them in batch order either way."""
+    at_max = msgspec.json.decode(msgspec.json.encode(example_transaction()))
+    at_max["amount"] = float(LIMIT)
+    pool = [msgspec.json.encode(example_transaction()), msgspec.json.encode(at_max), b"{not json", None]
+    for tid in ("00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"):
+        pool += [msgspec.json.encode({**example_transaction(), "transaction_id": tid}),
+                 msgspec.json.encode({**at_max, "transaction_id": tid})]
+    payloads = [pool[i] for i in picks]
+    batches = [_batch(payloads[i:i + size]) for i in range(0, len(payloads), size)]
+    assert _decisions(True, batches, span) == _decisions(False, batches, span)

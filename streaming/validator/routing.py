@@ -5,10 +5,14 @@ Pure and total: any bytes (or None, a tombstone) go in, an answer comes out, not
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
+from confluent_kafka import Message
+
 from fraud_platform.contract import Violation
+from fraud_platform.contract.limits import MAX_MESSAGE_BYTES
 from fraud_platform.contract.record import decide, oversized
 from fraud_platform.contract.rules import Context
 
@@ -29,10 +33,32 @@ class MessageRouter:
         data = b"" if payload is None else payload
         if too_big := oversized(data):
             return too_big
-        if self._context.now is not now:  # one Context per batch, not per message
-            self._context = Context(self.max_amount, now)
-            self._latest_micros = micros(self._context.latest)
+        self._at(now)
         if self._screen is not None and (transaction_id := self._screen.accept(data, self._latest_micros)):
             return transaction_id
         record, violations = decide(data, self._context)
         return violations if record is None else record.transaction_id
+
+    def undecided(self, records: list[Message], now: datetime, windows: dict, forward: list[Message]
+                  ) -> Iterator[Message]:
+        """The batch's messages that need route(), in order; natively, between them, every message
+        the screen accepts and its partition's window has not seen is admitted to the window and
+        appended to `forward`. The native loop resumes only after the caller has handled the
+        message yielded before, so the windows see the batch in order, as one route() at a time
+        would. Without the native path every message is yielded."""
+        if self._screen is None:
+            yield from records
+            return
+        self._at(now)
+        position, end = 0, len(records)
+        while position < end:
+            position = self._screen.forward_run(records, position, self._latest_micros, windows, forward,
+                                                MAX_MESSAGE_BYTES)
+            if position < end:
+                yield records[position]
+                position += 1
+
+    def _at(self, now: datetime) -> None:
+        if self._context.now is not now:  # one Context per batch, not per message
+            self._context = Context(self.max_amount, now)
+            self._latest_micros = micros(self._context.latest)

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 
-from fraud_platform.contract import Reason, Violation, max_amount
+from fraud_platform.contract import max_amount
 from fraud_platform.settings import Settings
 from streaming.common.kafka_clients import (
     consumer_config,
@@ -32,6 +32,7 @@ from streaming.common.lag import consumer_lag
 from streaming.common.metrics import Metrics, serve_metrics
 from streaming.common.shutdown import GracefulShutdown
 
+from .batch_decision import decide_batch
 from .dedup import DedupWindow
 from .forwarder import BatchAborted, ProducerFenced, TransactionalForwarder
 from .invalid_document import document_id, invalid_document
@@ -171,29 +172,21 @@ class Validator:
     def _process(self, records: list[Message]) -> None:
         now = datetime.now(UTC)
         self._warm_windows(records)
-        forward: list[Message] = []
+        forward, rejected = decide_batch(self.router, records, now, self.windows)
         invalid: list[tuple[str, dict]] = []
         counts: dict[str, int] = {}
-        for message in records:
-            partition, offset, payload = message.partition(), message.offset(), message.value()
-            outcome = self.router.route(payload, now)
-            duplicate_of = None
-            if isinstance(outcome, str):
-                duplicate_of = self.windows[partition].admit(offset, outcome)
-                if duplicate_of is None:
-                    forward.append(message)
-                    continue
-                outcome = [Violation(Reason.DUPLICATE_TRANSACTION_ID, "transaction_id",
-                                     f"{outcome} was forwarded at offset {duplicate_of} of partition {partition}")]
-            for violation in outcome:
+        for reject in rejected:
+            message, partition, offset = reject.message, reject.message.partition(), reject.message.offset()
+            for violation in reject.violations:
                 counts[violation.reason] = counts.get(violation.reason, 0) + 1
             _type, timestamp = message.timestamp()
             invalid.append((
                 document_id(message.topic(), partition, offset),
-                invalid_document(payload=payload, violations=outcome, topic=message.topic(), partition=partition,
-                                 offset=offset, key=message.key(), timestamp_ms=timestamp if _type else None,
+                invalid_document(payload=message.value(), violations=reject.violations, topic=message.topic(),
+                                 partition=partition, offset=offset, key=message.key(),
+                                 timestamp_ms=timestamp if _type else None,
                                  raw_payload_max_bytes=self.settings.validator.raw_payload_max_bytes,
-                                 duplicate_of=duplicate_of),
+                                 duplicate_of=reject.duplicate_of),
             ))
         # Elasticsearch writes while Kafka takes the records; the commit waits for both.
         written = self.es_writer.submit(self.index.write, invalid) if invalid else None

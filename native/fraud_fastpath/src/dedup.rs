@@ -37,7 +37,7 @@ impl DedupWindow {
     }
 
     /// first_seen, then remember the id at `offset` when it was not seen.
-    fn admit(&mut self, offset: i64, transaction_id: &str) -> Option<i64> {
+    pub(crate) fn admit(&mut self, offset: i64, transaction_id: &str) -> Option<i64> {
         let seen = self.first_seen(offset, transaction_id);
         if seen.is_none() {
             self.add(offset, transaction_id);

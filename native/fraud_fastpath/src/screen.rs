@@ -1,11 +1,14 @@
 //! The accept-only screen: a message's transaction_id when it certainly satisfies the contract.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::intern;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
+use crate::dedup::DedupWindow;
 use crate::fields::{FastMap, FieldSpec, Kind, LabelledBy, NullWhen, Scalar};
 use crate::json_object::{self, Keys, Value};
 use crate::{amount, ip, timestamp};
@@ -62,6 +65,45 @@ impl Screen {
     /// The transaction_id of a payload that certainly passes every rule at `latest_micros` (the
     /// latest accepted event time, microseconds since the epoch), else None: "ask the reference".
     fn accept<'py>(&self, py: Python<'py>, payload: &[u8], latest_micros: i64) -> Option<Bound<'py, PyString>> {
+        self.accepted_id(payload, latest_micros).map(|id| PyString::new(py, &id))
+    }
+
+    /// The validator's loop over a batch from `start`: each message the screen accepts and its
+    /// partition's window has not seen is admitted to the window and appended to `forward`; the
+    /// index of the first message that needs the reference (not accepted, a duplicate, over
+    /// `max_bytes`, no native window for its partition) is returned, or the batch's length. The
+    /// caller routes that message itself before calling again from the next one, so the window
+    /// sees the batch in order exactly as with one message at a time.
+    fn forward_run(&self, records: &Bound<'_, PyList>, start: usize, latest_micros: i64, windows: &Bound<'_, PyDict>,
+                   forward: &Bound<'_, PyList>, max_bytes: usize) -> PyResult<usize> {
+        let py = records.py();
+        let (value_name, partition_name, offset_name) =
+            (intern!(py, "value"), intern!(py, "partition"), intern!(py, "offset"));
+        for index in start..records.len() {
+            let message = records.get_item(index)?;
+            let value = message.call_method0(value_name)?;
+            let Ok(payload) = value.cast::<PyBytes>() else { return Ok(index) }; // None: a tombstone
+            let payload = payload.as_bytes();
+            if payload.len() > max_bytes {
+                return Ok(index);
+            }
+            let Some(id) = self.accepted_id(payload, latest_micros) else { return Ok(index) };
+            let partition = message.call_method0(partition_name)?;
+            let Some(window) = windows.get_item(partition)? else { return Ok(index) };
+            let Ok(window) = window.cast::<DedupWindow>() else { return Ok(index) };
+            let offset: i64 = message.call_method0(offset_name)?.extract()?;
+            let Ok(mut window) = window.try_borrow_mut() else { return Ok(index) };
+            if window.admit(offset, &id).is_some() {
+                return Ok(index);
+            }
+            forward.append(message)?;
+        }
+        Ok(records.len())
+    }
+}
+
+impl Screen {
+    fn accepted_id<'p>(&self, payload: &'p [u8], latest_micros: i64) -> Option<Cow<'p, str>> {
         let values = json_object::parse(payload, &self.keys)?;
         for (spec, value) in self.fields.iter().zip(&values) {
             if !self.field_ok(spec, value.as_ref(), latest_micros) {
@@ -80,11 +122,13 @@ impl Screen {
                 return None;
             }
         }
-        get(self.id_slot).as_str().map(|id| PyString::new(py, id))
+        let mut values = values;
+        match values.swap_remove(self.id_slot) {
+            Some(Value::Str(id)) => Some(id),
+            _ => None,
+        }
     }
-}
 
-impl Screen {
     fn field_ok(&self, spec: &FieldSpec, value: Option<&Value>, latest_micros: i64) -> bool {
         let value = match value {
             None => return !spec.required && spec.nullable,
