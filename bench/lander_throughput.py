@@ -16,8 +16,9 @@ The lake's own cost is measured in the same run: the files of the last lander ro
 and as many files of their mean size are written through LocalLake.write (create, write, fsync,
 rename) by this process, timing its CPU. Event-hour rotation of the default world's stream
 gives files of a few hundred records, so this kernel work per file is a cost per record the
-plain consumer does not have: 0.8 us per record beside a plain consumer's 2.4 us on a quiet
-machine (2.9 us beside the services profile's Dagster daemon, which loaded the machine).
+plain consumer does not have: 0.8-1.1 us per record of CPU (on the writer threads) beside a plain
+consumer's 2.4-2.9 us per record in all, on a quiet machine. The wall time of those writes
+(fsync, and the create and rename that wait behind its journal commits) is larger: see README.md.
 
     .venv/bin/python bench/lander_throughput.py [--messages 1000000] [--rounds 3] [--update-results]
 """
