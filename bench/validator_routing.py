@@ -69,8 +69,8 @@ def main() -> None:
     p, n = statistics.median(python), statistics.median(native)
     print(f"decide_batch per message: native {n:.2f} us, python {p:.2f} us ({n / p:.2f})")
     if args.update_results:
-        update_row("validator_routing", f"decide_batch (route + dedup windows), CPU per message (us, {args.messages:,} workload messages, "
-                   f"median of {args.rounds} alternating rounds; anchor: the Python path)", f"{n:.2f}", f"{p:.2f}",
+        update_row("validator_routing", f"decide_batch (route + dedup windows), CPU per message (us, "
+                   f"{args.messages:,} workload messages, median of {args.rounds} alternating rounds; anchor: the Python path)", f"{n:.2f}", f"{p:.2f}",
                    f"{n / p:.2f}", date.today().isoformat(), "python bench/validator_routing.py --update-results")
 
 

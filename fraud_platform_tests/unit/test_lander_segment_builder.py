@@ -18,7 +18,8 @@ from streaming.generator.run import backfill
 from streaming.generator.sinks import MemorySink
 from streaming.lander import segment_builder
 from streaming.lander.layout import compact_utc_day_and_epoch
-from streaming.lander.segment_builder import SegmentBuilder, bucket_of, new_segment_builder
+from streaming.lander.segment_builder import SegmentBuilder, new_segment_builder
+from streaming.lander.segments import bucket_of
 
 PROPERTY = settings(max_examples=1500, deadline=None)
 native = pytest.mark.skipif(segment_builder.fraud_fastpath is None, reason="native/fraud_fastpath is not installed")
@@ -38,7 +39,8 @@ def test_without_the_native_path_the_builder_is_pythons():
 
 # Years around both ends of the range the native bucket is exact in (2^33 s from 1970).
 _EDGE_MOMENTS = [datetime(1970, 1, 1), datetime(1698, 1, 1), datetime(1697, 12, 31, 23, 59, 59, 999999),
-                 datetime(2242, 3, 16, 12, 56, 31), datetime(2242, 3, 16, 12, 56, 32), datetime(9999, 12, 31, 23, 59, 59)]
+                 datetime(2242, 3, 16, 12, 56, 31), datetime(2242, 3, 16, 12, 56, 32),
+                 datetime(9999, 12, 31, 23, 59, 59)]
 
 
 @st.composite

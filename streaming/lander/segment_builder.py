@@ -17,7 +17,7 @@ import logging
 from confluent_kafka import Message
 
 from .layout import compact_utc_day_and_epoch, event_day_and_epoch
-from .segments import ClosedSegment, Segment, jsonl_line
+from .segments import ClosedSegment, Segment, bucket_of, jsonl_line
 
 try:
     import fraud_fastpath
@@ -25,11 +25,6 @@ except ImportError:  # built by `make install` when cargo is present
     fraud_fastpath = None
 
 log = logging.getLogger("fraud-lander")
-
-
-def bucket_of(epoch_s: float, interval_s: int) -> int:
-    """The rotation bucket of an event time: Segment.bucket."""
-    return int(epoch_s // interval_s) if interval_s > 0 else 0
 
 
 def day_and_bucket(message: Message, value: bytes, interval_s: int) -> tuple[str, int]:
@@ -55,7 +50,7 @@ class SegmentBuilder:
             if day_and_epoch is None:
                 day, bucket = day_and_bucket(message, value, interval)
             else:
-                day, bucket = day_and_epoch[0], int(day_and_epoch[1] // interval) if interval > 0 else 0
+                day, bucket = day_and_epoch[0], bucket_of(day_and_epoch[1], interval)
             partition = message.partition()
             segment = segments.get(partition)
             if segment is None:

@@ -25,6 +25,11 @@ def jsonl_line(value: bytes) -> bytes:
     return value
 
 
+def bucket_of(epoch_s: float, interval_s: int) -> int:
+    """The rotation bucket of an event time (epoch seconds); one bucket when rotation by time is off."""
+    return int(epoch_s // interval_s) if interval_s > 0 else 0
+
+
 def compress(lines: bytes) -> bytes:
     """A file's bytes: gzip with mtime=0 and no file name, so equal content gives equal bytes."""
     return igzip.compress(lines, compresslevel=GZIP_LEVEL, mtime=0)
@@ -67,7 +72,7 @@ class Segment:
     last_offset: int = -1
 
     def bucket(self, epoch_s: float) -> int:
-        return int(epoch_s // self.rotate_interval_s) if self.rotate_interval_s > 0 else 0
+        return bucket_of(epoch_s, self.rotate_interval_s)
 
     def rotates_before(self, bucket: int) -> bool:
         """True if a record of this event-time bucket must start a new segment."""

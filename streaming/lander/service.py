@@ -182,6 +182,6 @@ class Lander:
             log.warning("committing %s failed: %s", offsets, error)
 
     def _log_report(self, rate: float, lag: dict[int, int]) -> None:
-        log.info("landed=%d files=%d rate=%.0f/s lag=%d open=%d writing=%d segments", self.metrics.total("records_total"),
-                 self.metrics.total("files_total"), rate, sum(lag.values()),
+        log.info("landed=%d files=%d rate=%.0f/s lag=%d open=%d writing=%d segments",
+                 self.metrics.total("records_total"), self.metrics.total("files_total"), rate, sum(lag.values()),
                  self.builder.open_records, self.writer.pending)

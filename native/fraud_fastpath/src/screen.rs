@@ -104,7 +104,7 @@ impl Screen {
 
 impl Screen {
     fn accepted_id<'p>(&self, payload: &'p [u8], latest_micros: i64) -> Option<Cow<'p, str>> {
-        let values = json_object::parse(payload, &self.keys)?;
+        let mut values = json_object::parse(payload, &self.keys)?;
         for (spec, value) in self.fields.iter().zip(&values) {
             if !self.field_ok(spec, value.as_ref(), latest_micros) {
                 return None;
@@ -122,7 +122,6 @@ impl Screen {
                 return None;
             }
         }
-        let mut values = values;
         match values.swap_remove(self.id_slot) {
             Some(Value::Str(id)) => Some(id),
             _ => None,
