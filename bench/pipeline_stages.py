@@ -410,6 +410,17 @@ class Anchor:
                             f"count(*) OVER t{w} AS terminal_{w}d_tx_count",
                             f"CASE WHEN count(*) OVER t{w} > 0 THEN CAST(sum(_fraud) OVER t{w} AS DOUBLE) / "
                             f"count(*) OVER t{w} ELSE 0.0 END AS terminal_{w}d_risk"]
+            # The known fraud streak over the 30-day risk's window: frauds after the latest known
+            # legitimate transaction, from frauds-so-far (ties included) at both ends.
+            known, span = f"t{max(WINDOWS_DAYS)}", LABEL_DELAY_DAYS + max(WINDOWS_DAYS)
+            selects += [f"max(CASE WHEN _fraud = 0 THEN _t END) OVER {known} AS _last_legit",
+                        f"CAST(CASE WHEN max(CASE WHEN _fraud = 0 THEN _t END) OVER {known} IS NULL "
+                        f"THEN coalesce(sum(_fraud) OVER {known}, 0) ELSE max(_frauds_so_far) OVER {known} - "
+                        f"max(CASE WHEN _fraud = 0 THEN _frauds_so_far END) OVER {known} END AS INTEGER) "
+                        "AS terminal_known_fraud_streak"]
+            streak_days = ("CASE WHEN terminal_known_fraud_streak > 0 THEN "
+                           f"coalesce((epoch(_t) - epoch(_last_legit)) / 86400.0, {span}.0) ELSE 0.0 END "
+                           "AS terminal_known_fraud_streak_days")
             novelty = (f"ORDER BY _t RANGE BETWEEN INTERVAL {NOVELTY_DAYS} DAYS PRECEDING "
                        "AND INTERVAL 1 SECOND PRECEDING")
             windows += [f"dev AS (PARTITION BY customer_id, device_id {novelty})",
@@ -436,10 +447,13 @@ class Anchor:
                                CAST(coalesce(amount_reporting, amount) AS DOUBLE) AS amount_feature,
                                CAST(is_fraud AS INTEGER) AS _fraud
                         FROM read_parquet(?)
+                    ), c AS (
+                        SELECT *, sum(_fraud) OVER (PARTITION BY terminal_id ORDER BY _t
+                            RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _frauds_so_far FROM h
                     ), f AS (
-                        SELECT *, {", ".join(selects)} FROM h WINDOW {", ".join(windows)}
+                        SELECT *, {", ".join(selects)} FROM c WINDOW {", ".join(windows)}
                     ), g AS (
-                        SELECT *, {", ".join(spending)} FROM f
+                        SELECT *, {", ".join(spending)}, {streak_days} FROM f
                     ), p AS (
                         SELECT *, {", ".join(peaks)} FROM g
                     )

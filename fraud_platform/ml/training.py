@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from fraud_platform.ml.metrics import evaluate
-from fraud_platform.ml.models import feature_matrix, fit_isolation_forest, fit_xgboost, score
+from fraud_platform.ml.models import feature_matrix, fit_isolation_forest, fit_xgboost, model_features, score
 from fraud_platform.ml.params import IsolationForestParams, XGBoostParams
 from fraud_platform.ml.protocol import ProtocolSplit, ProtocolWindows, split
 from fraud_platform.ml.threshold import alert_budget_threshold
@@ -79,4 +79,5 @@ def test_frame(frame: pd.DataFrame, windows: ProtocolWindows) -> pd.DataFrame:
 
 
 def scores_for(model: object, frame: pd.DataFrame) -> np.ndarray:
-    return score(model, feature_matrix(frame))
+    """A trained or registered model's scores, from the feature columns it was trained on."""
+    return score(model, feature_matrix(frame, model_features(model)))

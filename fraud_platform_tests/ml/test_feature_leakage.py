@@ -75,6 +75,7 @@ def reference(txs: list[dict]) -> list[dict]:
         for flag, key in (("is_new_device", "device"), ("is_new_country", "country")):
             row[flag] = not any(o["customer"] == tx["customer"] and o[key] == tx[key]
                                 and t - NOVELTY_DAYS * DAY <= o["seconds"] <= t - 1 for o in txs)
+        row.update(known_fraud_streak(tx, txs))
         row["amount_to_customer_7d_avg"] = _ratio(row["amount_feature"], row["customer_7d_avg_amount"])
         row["amount_to_customer_30d_avg"] = _ratio(row["amount_feature"], row["customer_30d_avg_amount"])
         row["customer_1d_to_30d_avg_amount"] = _ratio(row["customer_1d_avg_amount"], row["customer_30d_avg_amount"])
@@ -89,6 +90,18 @@ def reference(txs: list[dict]) -> list[dict]:
                 r["amount_to_customer_30d_avg"] for o, r in zip(txs, out)
                 if o["customer"] == tx["customer"] and t - w * DAY <= o["seconds"] <= t)
     return out
+
+
+def known_fraud_streak(tx: dict, txs: list[dict]) -> dict:
+    """The known frauds at the terminal after its latest known legitimate transaction, in the
+    30-day risk's known window, and the days since that transaction (the window's span when it
+    holds none)."""
+    t, span = tx["seconds"], max(WINDOWS_DAYS) * DAY
+    known = [o for o in txs if o["terminal"] == tx["terminal"] and t - DELAY - span <= o["seconds"] <= t - DELAY - 1]
+    legit = [o["seconds"] for o in known if not o["fraud"]]
+    after = [o for o in known if o["fraud"] and (not legit or o["seconds"] > max(legit))]
+    days = (t - max(legit)) / DAY if legit else LABEL_DELAY_DAYS + max(WINDOWS_DAYS)
+    return {"terminal_known_fraud_streak": len(after), "terminal_known_fraud_streak_days": days if after else 0.0}
 
 
 def _ratio(a: float, b: float) -> float:
@@ -130,3 +143,23 @@ def test_features_see_only_the_past_and_known_labels(spark, txs, cut):
     past = [i for i, tx in enumerate(txs) if tx["seconds"] <= cutoff]
     pd.testing.assert_frame_equal(got["A"].loc[past, list(FEATURE_COLUMNS)],
                                   got["B"].loc[past, list(FEATURE_COLUMNS)])
+
+
+def test_known_fraud_streak_by_hand(spark):
+    """A terminal's known labels: legit, fraud, fraud, then legit and fraud in the same second,
+    then fraud. Each query transaction sees labels up to 7 days + 1 s before itself."""
+    def tx(day: float, fraud: bool, terminal: str = "T1") -> dict:
+        return {"seconds": int(day * DAY), "customer": "C1", "terminal": terminal, "device": "D1", "country": "BE",
+                "cents": 1000, "fraud": fraud}
+
+    history = [tx(0, False), tx(1, True), tx(2, True), tx(3, False), tx(3, True), tx(4, True),
+               tx(0, True, "T2"), tx(1, True, "T2")]
+    queries = [tx(8, False), tx(10, False), tx(12, False), tx(9, False, "T2")]
+    got = spark_features(spark, {"Q": history + queries})["Q"].iloc[len(history):]
+    assert got["terminal_known_fraud_streak"].tolist() == [
+        0,  # knows only the legit one of day 0
+        2,  # days 1 and 2 after day 0 (day 3 is not known yet: 7 days + 1 s before day 10)
+        1,  # day 4 only: the fraud tied with day 3's legit one counts as before it
+        2,  # T2: frauds only
+    ]
+    assert got["terminal_known_fraud_streak_days"].tolist() == [0.0, 10.0, 9.0, 37.0]

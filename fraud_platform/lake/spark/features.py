@@ -28,6 +28,8 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "amount_to_customer_7d_avg", "amount_to_customer_30d_avg",
     "customer_1d_to_30d_avg_amount", "customer_7d_to_30d_avg_amount",
     *(f"customer_{w}d_max_amount_ratio" for w in SPENDING_PEAK_DAYS),
+    # The terminal's latest known labels (see add_features).
+    "terminal_known_fraud_streak", "terminal_known_fraud_streak_days",
 )
 KEY_COLUMNS = ("transaction_id", "event_time", "event_date", "customer_id", "card_id", "terminal_id")
 LABEL_COLUMNS = ("is_fraud", "fraud_scenario")
@@ -66,12 +68,38 @@ def add_features(processed: DataFrame, label_delay_days: int = LABEL_DELAY_DAYS)
     for w in SPENDING_PEAK_DAYS:
         df = df.withColumn(f"customer_{w}d_max_amount_ratio",
                            F.max("amount_to_customer_30d_avg").over(by_customer.rangeBetween(-w * DAY, 0)))
+    df = _known_fraud_streak(df, by_terminal, label_delay_days)
     seen_device = Window.partitionBy("customer_id", "device_id").orderBy("_ts").rangeBetween(-NOVELTY_DAYS * DAY, -1)
     seen_country = Window.partitionBy("customer_id", "country").orderBy("_ts").rangeBetween(-NOVELTY_DAYS * DAY, -1)
     df = df.withColumn("is_new_device", F.count(F.lit(1)).over(seen_device) == 0).withColumn(
         "is_new_country", F.count(F.lit(1)).over(seen_country) == 0
     )
     return df.select(*KEY_COLUMNS, *FEATURE_COLUMNS, *LABEL_COLUMNS)
+
+
+def _known_fraud_streak(df: DataFrame, by_terminal: Window, label_delay_days: int) -> DataFrame:
+    """A compromised terminal (the handbook's second scenario) turns every transaction into fraud
+    from some day on. Its risk ratios dilute that with the legitimate history before it; what
+    marks it is that its latest known labels are all fraud. Over the known window of the 30-day
+    risk, [t - delay - 30 d, t - delay - 1 s]: the number of known frauds after the latest known
+    legitimate transaction (0 when the latest known label is legitimate, or none is known), and
+    for how long that has been so: days from the latest known legitimate transaction to t
+    (delay + 30 when the window holds none; 0 without a streak). Ties within a second count as
+    legitimate-last, so the result does not depend on row order."""
+    delay, horizon = label_delay_days * DAY, max(WINDOWS_DAYS) * DAY
+    known = by_terminal.rangeBetween(-(delay + horizon), -delay - 1)
+    # Frauds at the terminal up to each second, ties included: the frauds in (a, b] of the
+    # window are its value at b minus its value at a.
+    df = df.withColumn("_frauds_so_far", F.sum("_fraud").over(by_terminal.rangeBetween(Window.unboundedPreceding, 0)))
+    last_legit = F.max(F.when(F.col("_fraud") == 0, F.col("_ts"))).over(known)
+    frauds_after_legit = F.when(
+        last_legit.isNull(), F.sum("_fraud").over(known)
+    ).otherwise(F.max("_frauds_so_far").over(known) - F.max(F.when(F.col("_fraud") == 0, F.col("_frauds_so_far"))).over(known))
+    df = df.withColumn("terminal_known_fraud_streak", F.coalesce(frauds_after_legit, F.lit(0)).cast("int"))
+    days = F.when(last_legit.isNull(), F.lit(float(label_delay_days + max(WINDOWS_DAYS)))).otherwise(
+        (F.col("_ts") - last_legit) / F.lit(float(DAY)))
+    return df.withColumn("terminal_known_fraud_streak_days",
+                         F.when(F.col("terminal_known_fraud_streak") > 0, days).otherwise(F.lit(0.0))).drop("_frauds_so_far")
 
 
 def _ratio(numerator: str, denominator: str):
