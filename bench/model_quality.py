@@ -337,8 +337,8 @@ def per_metric_summary(args, result, on_test_folds, anchored, test_span, today, 
     for metric, anchor in ANCHORS["xgboost"].items():
         params = result.best_for(metric).params
         mean = float(np.mean([o.metrics[metric] for o in on_test_folds("xgboost", params)]))
-        print(f"  {metric:24s} {figure(metric, mean)}   validation {figure(metric, result.best_for(metric).mean(metric))}   "
-              f"{fmt_params(params)}")
+        validation = figure(metric, result.best_for(metric).mean(metric))
+        print(f"  {metric:24s} {figure(metric, mean)}   validation {validation}   {fmt_params(params)}")
         if args.update_results and metric != result.metric:
             update_row("model_quality", f"xgboost {metric} ({args.preset} preset, mean of {N_FOLDS} prequential test "
                        f"folds {test_span}, parameters best on validation {metric}, as the handbook's summary table)",
