@@ -24,7 +24,9 @@ from .service import Lander, LanderOptions
 @click.option("--idle-flush-s", type=int, help="Write open files after this many idle seconds (0 = off; "
                                                "file boundaries then depend on timing).")
 @click.option("--metrics-port", type=int, help="/metrics port (0 = any free port, -1 = off).")
-@click.option("--drain", is_flag=True, help="Write every open segment and exit 0 once caught up.")
+@click.option("--drain", is_flag=True, help="Write every open segment and exit 0 once the partitions assigned "
+              "to this process are caught up (a stopped --instance member keeps its partitions until its "
+              "session expires).")
 @click.option("--log-level", default="INFO", show_default=True)
 def main(topic, group, instance, lake_root, batch_size, rotate_records, rotate_interval_s, idle_flush_s,
          metrics_port, drain, log_level) -> None:

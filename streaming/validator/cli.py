@@ -23,7 +23,8 @@ from .service import Validator, ValidatorOptions
 @click.option("--batch-size", type=int, help="Messages per transaction. Default: FRAUD_VALIDATOR_BATCH_SIZE.")
 @click.option("--dedup-window", type=int, help="Offsets per partition checked for repeated transaction_ids.")
 @click.option("--metrics-port", type=int, help="/metrics port (0 = any free port, -1 = off).")
-@click.option("--drain", is_flag=True, help="Exit 0 once every assigned partition is caught up.")
+@click.option("--drain", is_flag=True, help="Exit 0 once every partition assigned to this process is caught up "
+              "(a stopped --instance member keeps its partitions until its session expires).")
 @click.option("--log-level", default="INFO", show_default=True)
 def main(raw_topic, validated_topic, group, instance, index, batch_size, dedup_window, metrics_port, drain,
          log_level) -> None:
