@@ -414,10 +414,11 @@ class Anchor:
             # legitimate transaction, from frauds-so-far (ties included) at both ends.
             known, span = f"t{max(WINDOWS_DAYS)}", LABEL_DELAY_DAYS + max(WINDOWS_DAYS)
             selects += [f"max(CASE WHEN _fraud = 0 THEN _t END) OVER {known} AS _last_legit",
-                        f"CAST(CASE WHEN max(CASE WHEN _fraud = 0 THEN _t END) OVER {known} IS NULL "
-                        f"THEN coalesce(sum(_fraud) OVER {known}, 0) ELSE max(_frauds_so_far) OVER {known} - "
-                        f"max(CASE WHEN _fraud = 0 THEN _frauds_so_far END) OVER {known} END AS INTEGER) "
-                        "AS terminal_known_fraud_streak"]
+                        f"sum(_fraud) OVER {known} AS _known_frauds",
+                        f"max(_frauds_so_far) OVER {known} - max(CASE WHEN _fraud = 0 THEN _frauds_so_far END) "
+                        f"OVER {known} AS _frauds_after_legit"]
+            streak = ("CAST(CASE WHEN _last_legit IS NULL THEN coalesce(_known_frauds, 0) ELSE _frauds_after_legit "
+                      "END AS INTEGER) AS terminal_known_fraud_streak")
             streak_days = ("CASE WHEN terminal_known_fraud_streak > 0 THEN "
                            f"coalesce((epoch(_t) - epoch(_last_legit)) / 86400.0, {span}.0) ELSE 0.0 END "
                            "AS terminal_known_fraud_streak_days")
@@ -453,9 +454,9 @@ class Anchor:
                     ), f AS (
                         SELECT *, {", ".join(selects)} FROM c WINDOW {", ".join(windows)}
                     ), g AS (
-                        SELECT *, {", ".join(spending)}, {streak_days} FROM f
+                        SELECT *, {", ".join(spending)}, {streak} FROM f
                     ), p AS (
-                        SELECT *, {", ".join(peaks)} FROM g
+                        SELECT *, {", ".join(peaks)}, {streak_days} FROM g
                     )
                     SELECT {", ".join((*KEY_COLUMNS, *FEATURE_COLUMNS, *LABEL_COLUMNS))}
                     FROM p WHERE event_date = DATE '{day}'

@@ -6,11 +6,10 @@ from __future__ import annotations
 import msgspec
 import numpy as np
 import pytest
-from confluent_kafka import Consumer, KafkaError
 
 from fraud_platform.contract import Reason, example_transaction
 
-from .checks import invalid_documents
+from .checks import committed_records, invalid_documents
 from .workload import defect_payloads, valid_record
 
 pytestmark = [pytest.mark.services, pytest.mark.usefixtures("services_stack")]
@@ -33,22 +32,8 @@ def generator_defects() -> dict[str, tuple[bytes, Reason]]:
 
 
 def read_all(settings, topic: str) -> list[bytes]:
-    consumer = Consumer({**settings.kafka.client_config(), "group.id": f"read-{topic}",
-                         "auto.offset.reset": "earliest", "isolation.level": "read_committed",
-                         "enable.partition.eof": True, "enable.auto.commit": False})
-    consumer.subscribe([topic])
-    keys, eof = [], set()
-    while True:
-        for message in consumer.consume(1000, timeout=2):
-            if message.error() is None:
-                keys.append(message.key())
-            elif message.error().code() == KafkaError._PARTITION_EOF:
-                eof.add(message.partition())
-        assignment = consumer.assignment()
-        if assignment and {tp.partition for tp in assignment} <= eof:
-            break
-    consumer.close()
-    return keys
+    """The keys of every record committed to `topic`."""
+    return [key for key, _value in committed_records(settings, topic)]
 
 
 def test_every_defect_class_is_routed_with_its_reason(pipeline, settings):

@@ -4,12 +4,10 @@ with its batch in flight committed or redone, so nothing is lost or forwarded tw
 from __future__ import annotations
 
 import time
-from collections import Counter
 
 import pytest
-from confluent_kafka import Consumer, KafkaError
 
-from .checks import _ID, invalid_documents
+from .checks import committed_transaction_ids, invalid_documents
 from .conftest import PARTITIONS
 from .workload import produce, workload
 
@@ -18,30 +16,6 @@ pytestmark = [pytest.mark.services, pytest.mark.usefixtures("services_stack")]
 MESSAGES = 120_000
 CHUNKS = 6
 BATCH = ["--batch-size", "500"]
-
-
-def forwarded_ids(settings, topic: str) -> Counter:
-    """Every transaction_id committed to `topic` (read_committed), counted."""
-    consumer = Consumer({**settings.kafka.client_config(), "group.id": f"read-{topic}", "auto.offset.reset": "earliest",
-                         "isolation.level": "read_committed", "enable.partition.eof": True})
-    consumer.subscribe([topic])
-    ids: Counter = Counter()
-    at_end: set[int] = set()
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            for message in consumer.consume(1000, timeout=1):
-                if message.error() is None:
-                    ids[_ID.decode(message.value()).transaction_id] += 1
-                    at_end.discard(message.partition())
-                elif message.error().code() == KafkaError._PARTITION_EOF:
-                    at_end.add(message.partition())
-            assigned = {tp.partition for tp in consumer.assignment()}
-            if assigned and assigned <= at_end:
-                return ids
-        raise TimeoutError(f"{topic} not read to its end")
-    finally:
-        consumer.close()
 
 
 def current_assignment(process) -> set[int]:
@@ -90,7 +64,7 @@ def test_members_joining_and_leaving_mid_run(pipeline, settings):
     pipeline.run(pipeline.validator_args("v0", "--drain"), "validator-drain")
     assert "assigned partitions [0, 1, 2, 3, 4, 5]" in pipeline.logs["validator-drain"].read_text()
 
-    forwarded = forwarded_ids(settings, pipeline.validated_topic)
+    forwarded = committed_transaction_ids(settings, pipeline.validated_topic)
     assert max(forwarded.values()) == 1, "a transaction_id was forwarded twice"
     assert set(forwarded) == {m.transaction_id for m in messages if m.fate == "valid"}
     documents = invalid_documents(settings.elasticsearch.url, pipeline.index)

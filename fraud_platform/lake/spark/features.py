@@ -92,14 +92,15 @@ def _known_fraud_streak(df: DataFrame, by_terminal: Window, label_delay_days: in
     # window are its value at b minus its value at a.
     df = df.withColumn("_frauds_so_far", F.sum("_fraud").over(by_terminal.rangeBetween(Window.unboundedPreceding, 0)))
     legit = F.col("_fraud") == 0
-    last_legit = F.max(F.when(legit, F.col("_ts"))).over(known)
-    frauds_after_legit = F.when(last_legit.isNull(), F.sum("_fraud").over(known)).otherwise(
+    df = df.withColumn("_last_legit", F.max(F.when(legit, F.col("_ts"))).over(known))
+    no_legit = F.col("_last_legit").isNull()
+    frauds_after_legit = F.when(no_legit, F.sum("_fraud").over(known)).otherwise(
         F.max("_frauds_so_far").over(known) - F.max(F.when(legit, F.col("_frauds_so_far"))).over(known))
     df = df.withColumn("terminal_known_fraud_streak", F.coalesce(frauds_after_legit, F.lit(0)).cast("int"))
-    days = F.when(last_legit.isNull(), F.lit(float(label_delay_days + max(WINDOWS_DAYS)))).otherwise(
-        (F.col("_ts") - last_legit) / F.lit(float(DAY)))
+    days = F.when(no_legit, F.lit(float(label_delay_days + max(WINDOWS_DAYS)))).otherwise(
+        (F.col("_ts") - F.col("_last_legit")) / F.lit(float(DAY)))
     streak_days = F.when(F.col("terminal_known_fraud_streak") > 0, days).otherwise(F.lit(0.0))
-    return df.withColumn("terminal_known_fraud_streak_days", streak_days).drop("_frauds_so_far")
+    return df.withColumn("terminal_known_fraud_streak_days", streak_days).drop("_frauds_so_far", "_last_legit")
 
 
 def _ratio(numerator: str, denominator: str):
