@@ -24,8 +24,8 @@ reported too, next to the anchor.
 The report also gives two CP@100 ceilings on the same test rows. A perfect model's (score =
 label): a day holds about 41 compromised cards not yet known or found, so it stays near 0.41.
 And an oracle's that is blind only where the known labels are: a fraud at a compromised terminal
-(scenario 2) whose known window holds no fraud yet has an ordinary amount, and nothing known
-marks its terminal, so the oracle scores it 0 like a legitimate transaction.
+(scenario 2) whose current compromise has no known label yet has an ordinary amount, and nothing
+known marks its terminal, so the oracle scores it 0 like a legitimate transaction.
 
 The sandbox features (the slow part: Spark) are cached as Parquet under --cache-dir, keyed by the
 seed (or the input file), the days and a hash of the generator and feature code.
@@ -309,10 +309,14 @@ def perfect_score(test) -> np.ndarray:
 
 def informed_score(test) -> np.ndarray:
     """The label, except for a fraud at a compromised terminal (the handbook's second scenario)
-    while the terminal's known window (that of terminal_30d_risk: up to 7 days + 1 s before the
-    transaction) holds no fraud yet. Its amount is ordinary and nothing known marks its terminal,
-    so no feature can tell it from a legitimate one: the oracle scores it 0 as well."""
-    hidden = (test["fraud_scenario"] == "compromised_terminal") & (test["terminal_30d_risk"] == 0)
+    while nothing known marks the terminal's current compromise: its latest transaction whose
+    label is known (up to 7 days + 1 s back, within the 30-day risk's window) is legitimate, or
+    there is none. A compromised terminal's transactions are all fraud, so a known fraud there
+    after the last known legitimate one is exactly `terminal_known_fraud_streak > 0`. Such a fraud
+    has an ordinary amount and nothing known tells its terminal from a sound one: the oracle scores
+    it 0, like a legitimate transaction. (An earlier proxy, `terminal_30d_risk == 0`, counted as
+    known the compromises whose terminal had an unrelated fraud weeks before.)"""
+    hidden = (test["fraud_scenario"] == "compromised_terminal") & (test["terminal_known_fraud_streak"] == 0)
     return (test["is_fraud"].astype(bool) & ~hidden).astype(float).to_numpy()
 
 
