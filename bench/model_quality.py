@@ -27,6 +27,11 @@ And an oracle's that is blind only where the known labels are: a fraud at a comp
 (scenario 2) whose current compromise has no known label yet has an ordinary amount, and nothing
 known marks its terminal, so the oracle scores it 0 like a legitimate transaction.
 
+One generator seed is one simulated world, and the 4-fold CP@100 of two worlds differs by about
+0.01. `--seeds 42,43,44,45,46` runs the whole protocol on each, as a run with --seed would, and
+reports every figure by seed and its mean over seeds; with --update-results it records only those
+across-seed rows, so the seed-42 report's rows stay as they are.
+
 The sandbox features (the slow part: Spark) are cached as Parquet under --cache-dir, keyed by the
 seed (or the input file), the days and a hash of the generator and feature code.
 
@@ -34,7 +39,7 @@ seed (or the input file), the days and a hash of the generator and feature code.
 reported without anchors: the handbook's figures are for its own simulator.
 
     .venv/bin/python bench/model_quality.py [--update-results] [--select | --no-select] [--preset default]
-        [--input transactions.jsonl] [--cache-dir DIR | --no-cache]
+        [--seed N | --seeds N,N,...] [--input transactions.jsonl] [--cache-dir DIR | --no-cache]
 """
 
 from __future__ import annotations
@@ -217,7 +222,35 @@ def main() -> None:
     parser.add_argument("--n-estimators", type=int, default=XGBoostParams.n_estimators)
     parser.add_argument("--max-depth", type=int, default=XGBoostParams.max_depth)
     parser.add_argument("--learning-rate", type=float, default=XGBoostParams.learning_rate)
+    parser.add_argument("--seeds", type=seed_list, default=None,
+                        help="Run the whole protocol for each generator seed (e.g. 42,43,44,45,46) and report the "
+                             "mean over seeds; with --update-results only the across-seed rows are recorded")
     args = parser.parse_args()
+    if not args.seeds:
+        protocol_report(args, record=args.update_results)
+        return
+    if args.input:
+        parser.error("--seeds runs the generator; it cannot be combined with --input")
+    reports = {}
+    for seed in args.seeds:
+        print(f"\n===== generator seed {seed} =====", flush=True)
+        reports[seed] = protocol_report(argparse.Namespace(**{**vars(args), "seed": seed}), record=False)
+    seeds_summary(args, reports)
+
+
+def seed_list(text: str) -> list[int]:
+    try:
+        seeds = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give comma-separated integers, e.g. 42,43,44") from None
+    if len(set(seeds)) != len(seeds) or not seeds:
+        raise argparse.ArgumentTypeError(f"{text!r}: give distinct seeds, e.g. 42,43,44")
+    return seeds
+
+
+def protocol_report(args, record: bool) -> dict[str, float]:
+    """The whole protocol on one dataset, printed (and recorded in RESULTS.md with `record`); the
+    4-fold test means of XGBoost and the two CP@100 ceilings, for the across-seed summary."""
     selecting = args.update_results if args.select is None else args.select
 
     windows = ProtocolWindows.ending_on(TEST_END, train_days=7, delay_days=7, test_days=7, validation_days=3)
@@ -247,6 +280,7 @@ def main() -> None:
     today = date.today().isoformat()
     test_span = f"{test_folds[-1].test_start:%m-%d}..{test_folds[0].test_end:%m-%d}"
     tested: dict[tuple, list] = {}
+    summary: dict[str, float] = {}
 
     def on_test_folds(kind: str, params: XGBoostParams | None) -> list:
         """The model trained and tested on every test fold, once per (kind, params)."""
@@ -268,10 +302,11 @@ def main() -> None:
         for metric, anchor in ANCHORS[kind].items():
             values = [o.metrics[metric] for o in outcomes]
             mean, std = float(np.mean(values)), float(np.std(values))
+            summary[f"{kind} {metric}"] = mean
             target = f"   target >= {TARGETS[metric]}" if kind == "xgboost" and metric in TARGETS else ""
             print(f"  {metric:24s} {figure(metric, mean)}+-{std:.3f}      {figure(metric, official.metrics[metric])}   "
                   f"{anchor:.3f}{target if anchored else ' (other data: no anchor)'}")
-            if args.update_results:
+            if record:
                 update_row("model_quality", f"{kind} {metric} ({args.preset} preset, mean of {N_FOLDS} prequential "
                            f"test folds {test_span}" + (", as the handbook reports)" if anchored else ")"),
                            figure(metric, mean), f"{anchor:.3f}" if anchored else "-",
@@ -284,15 +319,16 @@ def main() -> None:
     for name, score in (("a perfect model, score = label", perfect_score),
                         ("an oracle blind only to terminal compromises with no known label yet", informed_score)):
         ceiling = ceiling_card_precision(frame, test_folds, score)
+        summary[f"card_precision_at_100 ceiling: {name}"] = float(np.mean(ceiling))
         print(f"\nCP@100 ceiling, {name}, on the same test rows: {np.mean(ceiling):.4f} "
               f"({N_FOLDS}-fold mean; folds {' / '.join(f'{c:.3f}' for c in ceiling)})")
-        if args.update_results:
+        if record:
             update_row("model_quality", f"card_precision_at_100 ceiling: {name} ({args.preset} "
                        f"preset, mean of {N_FOLDS} prequential test folds {test_span})", f"{np.mean(ceiling):.4f}",
                        "-", "-", today, command)
     if selecting:
-        per_metric_summary(args, result, on_test_folds, anchored, test_span, today, command)
-    if args.update_results:
+        per_metric_summary(args, record, result, on_test_folds, anchored, test_span, today, command)
+    if record:
         update_row("model_quality", f"xgboost params ({args.preset} preset)", f"{fmt_params(xgb)} ({provenance})",
                    "-", "-", today, command)
         folds = prequential_folds(windows, N_FOLDS)
@@ -300,6 +336,37 @@ def main() -> None:
             update_row("model_quality", f"xgboost selected params, {args.preset} preset: mean validation {metric} "
                        f"({N_FOLDS} prequential folds, validation {folds[-1].test_start:%m-%d}..{folds[0].test_end:%m-%d})",
                        figure(metric, result.best.mean(metric)), "-", "-", today, command)
+    return summary
+
+
+def seeds_summary(args, reports: dict[int, dict[str, float]]) -> None:
+    """Each seed's 4-fold test means side by side and their mean over seeds, recorded with
+    --update-results. One seed is one simulated world: its 4-fold CP@100 differs from the next
+    world's by about 0.01, more than XGBoost's distance to the known labels' ceiling."""
+    seeds = list(reports)
+    label = ",".join(map(str, seeds))
+    anchored = args.preset == "handbook"
+    command = f"python bench/model_quality.py --update-results --seeds {label}" + (
+        "" if args.select is None else " --select" if args.select else " --no-select") + (
+        "" if args.grid == "extended" else f" --grid {args.grid}") + (
+        "" if args.preset == "handbook" else f" --preset {args.preset}")
+    print(f"\n{args.preset} preset, 4-fold test means by generator seed")
+    width = max(map(len, reports[seeds[0]]))
+    print(f"  {'':{width}s} " + " ".join(f"{seed:>7d}" for seed in seeds) + "     mean")
+    today = date.today().isoformat()
+    for key in reports[seeds[0]]:
+        kind, _, metric = key.partition(" ")
+        metric = metric if kind in ANCHORS else "card_precision_at_100"
+        values = [reports[seed][key] for seed in seeds]
+        mean = float(np.mean(values))
+        print(f"  {key:{width}s} " + " ".join(f"{figure(metric, v):>7s}" for v in values) + f"  {figure(metric, mean)}")
+        if args.update_results:
+            anchor = ANCHORS.get(kind, {}).get(metric) if anchored else None
+            where = f"{args.preset} preset, generator seeds {label}, {N_FOLDS}-fold test means"
+            update_row("model_quality", f"{key} ({where}: their mean)", figure(metric, mean),
+                       f"{anchor:.3f}" if anchor else "-", f"{mean / anchor:.2f}" if anchor else "-", today, command)
+            update_row("model_quality", f"{key} ({where}: by seed)", " / ".join(figure(metric, v) for v in values),
+                       "-", "-", today, command)
 
 
 def perfect_score(test) -> np.ndarray:
@@ -333,7 +400,7 @@ def ceiling_card_precision(frame, folds, score, k: int = 100) -> list[float]:
     return ceilings
 
 
-def per_metric_summary(args, result, on_test_folds, anchored, test_span, today, command) -> None:
+def per_metric_summary(args, record, result, on_test_folds, anchored, test_span, today, command) -> None:
     """The handbook's summary: each metric's test mean for the candidate best on that metric's
     validation, printed for every metric and recorded for those other than the selection metric
     (whose rows the main report writes)."""
@@ -343,7 +410,7 @@ def per_metric_summary(args, result, on_test_folds, anchored, test_span, today, 
         mean = float(np.mean([o.metrics[metric] for o in on_test_folds("xgboost", params)]))
         validation = figure(metric, result.best_for(metric).mean(metric))
         print(f"  {metric:24s} {figure(metric, mean)}   validation {validation}   {fmt_params(params)}")
-        if args.update_results and metric != result.metric:
+        if record and metric != result.metric:
             update_row("model_quality", f"xgboost {metric} ({args.preset} preset, mean of {N_FOLDS} prequential test "
                        f"folds {test_span}, parameters best on validation {metric}, as the handbook's summary table)",
                        figure(metric, mean), f"{anchor:.3f}" if anchored else "-",
