@@ -10,6 +10,7 @@ assumes they are: names and rotation use the records' own offsets only.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass
@@ -86,6 +87,9 @@ class Lander:
         self.consumer.subscribe([self.options.topic], on_assign=self._on_assign, on_revoke=self._on_revoke,
                                 on_lost=self._on_revoke)
         log.info("landing %s into %s, group %s", self.options.topic, self.lake.root, self.options.group)
+        # As in the validator: start-up objects out of the collector's sight, so the collections
+        # that a batch's Message objects trigger only walk what the loop made.
+        gc.freeze()
         try:
             while not self.shutdown.requested:
                 records = self.reader.next_batch()
