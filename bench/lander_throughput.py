@@ -65,7 +65,7 @@ def main() -> None:
     settings = Settings.from_env()
     interval = settings.lander.rotate_interval_s if args.rotate_interval_s is None else args.rotate_interval_s
     rotation = ROTATIONS.get(interval, f"{interval} s event-time rotation")
-    lander_env = {**os.environ, "FRAUD_LANDER_ROTATE_INTERVAL_S": str(interval)}
+    hourly = interval == 3600  # the default: its rows keep their names
     warn_about_background_load()
     tag = uuid.uuid4().hex[:8]
     raw, validated = f"bench-raw-{tag}", f"bench-validated-{tag}"
@@ -84,7 +84,7 @@ def main() -> None:
             shutil.rmtree(lake, ignore_errors=True)
             landers.append(run_processes([[sys.executable, "-m", "streaming.lander.cli", "--topic", validated,
                                            "--group", f"l{r}-{tag}", "--lake-root", lake, "--metrics-port", "-1",
-                                           "--drain"]], env=lander_env))
+                                           "--rotate-interval-s", str(interval), "--drain"]]))
             files = sorted(Path(lake).rglob("*.jsonl.gz"))
             print(f"  round {r + 1}: plain {records / plains[-1].seconds:,.0f} rec/s, lander "
                   f"{records / landers[-1].seconds:,.0f} rec/s ({plains[-1].seconds / landers[-1].seconds:.2f})",
@@ -107,7 +107,6 @@ def main() -> None:
           f"consumer's {plain_us:.1f} us per record in all")
     if args.update_results:
         today, command = date.today().isoformat(), "python bench/lander_throughput.py --update-results"
-        hourly = interval == 3600  # the default: its rows keep their names
         if not hourly:
             command += f" --rotate-interval-s {interval}"
         update_row("lander_throughput", f"lander, 1 process, local lake (records/s, {args.messages:,} messages, "
@@ -118,12 +117,11 @@ def main() -> None:
         update_row("lander_throughput", "lander peak RSS (MB)" + ("" if hourly else f", {rotation}"),
                    f"{lander.peak_rss_mb:.0f}", f"{plain.peak_rss_mb:.0f}",
                    f"{lander.peak_rss_mb / plain.peak_rss_mb:.2f}", today, command)
-        if not hourly:
-            return  # the lake write rows below are the hourly files'
-        update_row("lander_throughput", "lake file write (create, write, fsync, rename): CPU per file (ms)",
-                   f"{file_cpu_ms:.2f}", "-", "-", today, command)
-        update_row("lander_throughput", "lake file writes: CPU per record (us) vs the plain consumer's time per record",
-                   f"{file_us:.1f}", f"{plain_us:.1f}", f"{file_us / plain_us:.2f}", today, command)
+        if hourly:  # the lake write rows are the hourly files'
+            update_row("lander_throughput", "lake file write (create, write, fsync, rename): CPU per file (ms)",
+                       f"{file_cpu_ms:.2f}", "-", "-", today, command)
+            update_row("lander_throughput", "lake file writes: CPU per record (us) vs the plain consumer's time "
+                       "per record", f"{file_us:.1f}", f"{plain_us:.1f}", f"{file_us / plain_us:.2f}", today, command)
 
 
 def lake_write_cpu_ms(parent: str | None, files: int, size: int) -> float:

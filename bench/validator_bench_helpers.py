@@ -73,9 +73,9 @@ def median_run(runs: list[ProcessRun]) -> ProcessRun:
     return ProcessRun(ordered[len(ordered) // 2].seconds, max(run.peak_rss_mb for run in runs))
 
 
-def run_processes(commands: list[list[str]], env: dict[str, str] | None = None) -> ProcessRun:
+def run_processes(commands: list[list[str]]) -> ProcessRun:
     logs = [tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False) for _ in commands]
-    processes = [subprocess.Popen(c, stdout=log, stderr=subprocess.STDOUT, env=env) for c, log in zip(commands, logs)]
+    processes = [subprocess.Popen(c, stdout=log, stderr=subprocess.STDOUT) for c, log in zip(commands, logs)]
     peak = 0
     while any(p.poll() is None for p in processes):
         for p in processes:

@@ -3,26 +3,19 @@
 import importlib.util
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-@pytest.fixture(scope="module")
-def model_quality(monkeypatch_module):
-    monkeypatch_module.syspath_prepend(str(BENCH))  # its `results` import
+@pytest.fixture
+def model_quality(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))  # its `results` import
     spec = importlib.util.spec_from_file_location("model_quality", BENCH / "model_quality.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
 
 
 def tx(scenario: str | None, streak: int, risk_30d: float) -> dict:
