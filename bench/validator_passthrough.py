@@ -1,7 +1,9 @@
 """The validator's anchor: the same consume → transactional produce loop, without validation.
 
 Same client settings (streaming.common.kafka_clients), same batch size, same transactions with
-send_offsets_to_transaction; every message is forwarded unchanged. Exits when caught up.
+send_offsets_to_transaction, and the same two stages as the validator's loop: a committer thread
+runs batch N's transaction while the loop consumes batch N+1. Every message is forwarded
+unchanged. Exits when caught up.
 
     python bench/validator_passthrough.py RAW_TOPIC OUT_TOPIC GROUP BATCH_SIZE
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 
@@ -28,20 +31,10 @@ def main() -> None:
     producer.init_transactions(30)
     consumer.subscribe([raw], on_assign=lambda c, ps: log.info("assigned partitions %s", [p.partition for p in ps]))
     caught_up: set[int] = set()
-    while True:
-        records = []
-        for message in consumer.consume(batch_size, timeout=0.5):
-            if message.error() is None:
-                records.append(message)
-                caught_up.discard(message.partition())
-            elif message.error().code() == KafkaError._PARTITION_EOF:
-                caught_up.add(message.partition())
-        if not records:
-            assigned = {tp.partition for tp in consumer.assignment()}
-            if assigned and assigned <= caught_up:
-                log.info("drained")
-                break
-            continue
+    committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="txn-commit")
+    in_flight: Future | None = None
+
+    def commit(records: list, group_metadata) -> None:
         producer.begin_transaction()
         last: dict[int, int] = {}
         for message in records:
@@ -53,8 +46,28 @@ def main() -> None:
                     producer.poll(0.05)
             last[message.partition()] = message.offset()
         producer.send_offsets_to_transaction([TopicPartition(raw, p, o + 1) for p, o in last.items()],
-                                             consumer.consumer_group_metadata(), 30)
+                                             group_metadata, 30)
         producer.commit_transaction(30)
+
+    while True:
+        records = []
+        for message in consumer.consume(batch_size, timeout=0.5):
+            if message.error() is None:
+                records.append(message)
+                caught_up.discard(message.partition())
+            elif message.error().code() == KafkaError._PARTITION_EOF:
+                caught_up.add(message.partition())
+        if in_flight is not None:
+            in_flight.result()
+            in_flight = None
+        if not records:
+            assigned = {tp.partition for tp in consumer.assignment()}
+            if assigned and assigned <= caught_up:
+                log.info("drained")
+                break
+            continue
+        in_flight = committer.submit(commit, records, consumer.consumer_group_metadata())
+    committer.shutdown()
     consumer.close()
 
 

@@ -3,9 +3,15 @@ valids + offsets in one Kafka transaction.
 
 Order is what makes it lose nothing: Elasticsearch first (idempotent by _id), the Kafka
 transaction last. If Elasticsearch is unreachable, nothing is produced and nothing committed:
-the consumer is rewound to the batch start and the batch is redone after a backoff. A crash at
-any point leaves the batch uncommitted, so a restart redoes it; its Elasticsearch documents are
+the consumer is rewound to the committed offsets and the batch is redone after a backoff. A crash
+at any point leaves the batch uncommitted, so a restart redoes it; its Elasticsearch documents are
 overwritten in place and its aborted records are invisible to read_committed readers.
+
+Two stages, one batch apart: while a committer thread runs batch N's transaction (mostly waiting
+on broker round trips), the loop consumes and decides batch N+1. Batches are still decided and
+committed one at a time and in order; N+1's transaction starts only after N's has settled, and if
+N's fails, N+1 is dropped with it and both are redone from the committed offsets. A rebalance
+waits for the transaction in flight before partitions change hands.
 """
 
 from __future__ import annotations
@@ -13,8 +19,8 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
@@ -64,6 +70,20 @@ class ValidatorOptions:
         return cls(**{**base, **{k: val for k, val in overrides.items() if val is not None}})
 
 
+@dataclass
+class DecidedBatch:
+    """A consumed batch, decided: what its transaction commits and what the metrics count after."""
+
+    records: list[Message]
+    forward: list[Message]
+    offsets: list[TopicPartition]
+    group_metadata: object
+    invalid: int
+    reasons: dict[str, int]
+    written: Future | None  # its Elasticsearch write, already under way
+    committed: Future | None = field(default=None)  # its transaction, once handed to the committer
+
+
 def validator_metrics() -> Metrics:
     metrics = Metrics("fraud_validator")
     metrics.declare("messages_total", "counter", "Messages decided, by outcome (valid or invalid)")
@@ -93,6 +113,8 @@ class Validator:
         )
         self.index = InvalidIndex(settings.elasticsearch.url, options.index)
         self.es_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk")
+        self.committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="txn-commit")
+        self.in_flight: DecidedBatch | None = None  # handed to the committer, not yet settled
         self.router = MessageRouter(max_amount(), native=settings.validator.native)
         self.windows: dict[int, DedupWindow] = {}
         self.reader = BatchReader(self.consumer, options.batch_size, settings.streaming.poll_timeout_ms / 1000, log)
@@ -118,21 +140,32 @@ class Validator:
         try:
             while not self.shutdown.requested:
                 records = self.reader.next_batch()
-                if records:
-                    try:
-                        self._process(records)
-                        backoff = 1.0
-                    except (ElasticsearchUnavailable, BatchAborted) as error:
-                        self._hold_back(records, error, backoff)
-                        backoff = min(backoff * 2, self.settings.validator.es_backoff_max_s)
-                elif self.options.drain and self.reader.all_caught_up():
+                batch = self._decide(records) if records else None
+                settling = self.in_flight is not None
+                if (failure := self._settle()) is not None:
+                    failed, error = failure
+                    if batch is not None and batch.written is not None:
+                        wait([batch.written])  # never leave a write running into the redo
+                    self._hold_back(failed.records + (batch.records if batch else []), error, backoff)
+                    backoff = min(backoff * 2, self.settings.validator.es_backoff_max_s)
+                    continue
+                if settling:
+                    backoff = 1.0
+                if batch is not None:
+                    batch.committed = self.committer.submit(self._commit, batch)
+                    self.in_flight = batch
+                elif self.options.drain and self.in_flight is None and self.reader.all_caught_up():
                     log.info("drained: every assigned partition is caught up")
                     break
                 self.report.maybe()
+            self._settle()  # shutdown: let the transaction in flight finish (a failed one is redone later)
         except ProducerFenced as error:
             log.error("fenced: another validator owns transactional id; exiting: %s", error)
             return 3
         finally:
+            if self.in_flight is not None and self.in_flight.committed is not None:
+                wait([self.in_flight.committed])
+            self.committer.shutdown(wait=True)
             self.report.now(final=True)
             self.consumer.close()
             self.warmup_reader.close()
@@ -157,11 +190,14 @@ class Validator:
 
     def _on_assign(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("assigned partitions %s", sorted(tp.partition for tp in partitions))
+        self._await_in_flight()
         for tp in partitions:
             self.windows.pop(tp.partition, None)  # warmed up again from the committed offset
 
     def _on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
+        # Partitions change hands only between transactions; the loop handles the outcome.
+        self._await_in_flight()
         for tp in partitions:
             self.windows.pop(tp.partition, None)
             self.reader.forget(tp.partition)
@@ -169,16 +205,18 @@ class Validator:
 
     # -- one batch --------------------------------------------------------------------------------
 
-    def _process(self, records: list[Message]) -> None:
+    def _decide(self, records: list[Message]) -> DecidedBatch:
+        """Route a batch and start writing its invalid messages to Elasticsearch (idempotent by _id,
+        so a batch redone later only overwrites them)."""
         now = datetime.now(UTC)
         self._warm_windows(records)
         forward, rejected = decide_batch(self.router, records, now, self.windows)
         invalid: list[tuple[str, dict]] = []
-        counts: dict[str, int] = {}
+        reasons: dict[str, int] = {}
         for reject in rejected:
             message, partition, offset = reject.message, reject.message.partition(), reject.message.offset()
             for violation in reject.violations:
-                counts[violation.reason] = counts.get(violation.reason, 0) + 1
+                reasons[violation.reason] = reasons.get(violation.reason, 0) + 1
             _type, timestamp = message.timestamp()
             invalid.append((
                 document_id(message.topic(), partition, offset),
@@ -188,19 +226,39 @@ class Validator:
                                  raw_payload_max_bytes=self.settings.validator.raw_payload_max_bytes,
                                  duplicate_of=reject.duplicate_of),
             ))
-        # Elasticsearch writes while Kafka takes the records; the commit waits for both.
         written = self.es_writer.submit(self.index.write, invalid) if invalid else None
+        return DecidedBatch(records, forward, _next_offsets(records), self.consumer.consumer_group_metadata(),
+                            len(invalid), reasons, written)
+
+    def _commit(self, batch: DecidedBatch) -> None:
+        """On the committer thread: the batch's transaction, committed only once its Elasticsearch
+        write has succeeded (BatchAborted or ElasticsearchUnavailable otherwise)."""
         try:
-            self.forwarder.commit(forward, _next_offsets(records), self.consumer.consumer_group_metadata(),
-                                  before_commit=written.result if written else lambda: None)
+            self.forwarder.commit(batch.forward, batch.offsets, batch.group_metadata,
+                                  before_commit=batch.written.result if batch.written else lambda: None)
         finally:
-            if written is not None:
-                wait([written])  # never leave a write running into the next attempt
-        self.metrics.inc("messages_total", len(forward), outcome="valid")
-        self.metrics.inc("messages_total", len(invalid), outcome="invalid")
-        for reason, count in counts.items():
+            if batch.written is not None:
+                wait([batch.written])
+
+    def _settle(self) -> tuple[DecidedBatch, Exception] | None:
+        """Wait for the transaction in flight; count it if committed, else return it with its error."""
+        batch, self.in_flight = self.in_flight, None
+        if batch is None or batch.committed is None:
+            return None
+        try:
+            batch.committed.result()
+        except (ElasticsearchUnavailable, BatchAborted) as error:
+            return batch, error
+        self.metrics.inc("messages_total", len(batch.forward), outcome="valid")
+        self.metrics.inc("messages_total", batch.invalid, outcome="invalid")
+        for reason, count in batch.reasons.items():
             self.metrics.inc("invalid_reasons_total", count, reason=str(reason))
         self.metrics.inc("batches_total")
+        return None
+
+    def _await_in_flight(self) -> None:
+        if self.in_flight is not None and self.in_flight.committed is not None:
+            wait([self.in_flight.committed])
 
     def _warm_windows(self, records: list[Message]) -> None:
         firsts: dict[int, int] = {}
