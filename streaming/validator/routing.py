@@ -43,17 +43,18 @@ class MessageRouter:
                   ) -> Iterator[Message]:
         """The batch's messages that need route(), in order; natively, between them, every message
         the screen accepts and its partition's window has not seen is admitted to the window and
-        appended to `forward`. The native loop resumes only after the caller has handled the
-        message yielded before, so the windows see the batch in order, as one route() at a time
-        would. Without the native path every message is yielded."""
+        appended to `forward`. The screen judges the whole batch first, with the GIL released; the
+        windows then see the batch in order, as one route() at a time would, each yielded message
+        being handled by the caller before the native walk resumes. Without the native path every
+        message is yielded."""
         if self._screen is None:
             yield from records
             return
         self._at(now)
+        screened = self._screen.screen(records, self._latest_micros, MAX_MESSAGE_BYTES)
         position, end = 0, len(records)
         while position < end:
-            position = self._screen.forward_run(records, position, self._latest_micros, windows, forward,
-                                                MAX_MESSAGE_BYTES)
+            position = screened.forward_run(position, windows, forward)
             if position < end:
                 yield records[position]
                 position += 1

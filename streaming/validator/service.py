@@ -144,8 +144,8 @@ class Validator:
                 settling = self.in_flight is not None
                 if (failure := self._settle()) is not None:
                     failed, error = failure
-                    if batch is not None and batch.written is not None:
-                        wait([batch.written])  # never leave a write running into the redo
+                    if batch is not None:
+                        self._await_es_write(batch)
                     self._hold_back(failed.records + (batch.records if batch else []), error, backoff)
                     backoff = min(backoff * 2, self.settings.validator.es_backoff_max_s)
                     continue
@@ -237,8 +237,13 @@ class Validator:
             self.forwarder.commit(batch.forward, batch.offsets, batch.group_metadata,
                                   before_commit=batch.written.result if batch.written else lambda: None)
         finally:
-            if batch.written is not None:
-                wait([batch.written])
+            self._await_es_write(batch)
+
+    @staticmethod
+    def _await_es_write(batch: DecidedBatch) -> None:
+        """Wait for the batch's Elasticsearch write: never leave one running into the redo."""
+        if batch.written is not None:
+            wait([batch.written])
 
     def _settle(self) -> tuple[DecidedBatch, Exception] | None:
         """Wait for the transaction in flight; count it if committed, else return it with its error."""

@@ -46,12 +46,26 @@ impl DedupWindow {
     }
 
     fn add(&mut self, offset: i64, transaction_id: &str) {
-        let id: Arc<str> = Arc::from(transaction_id);
-        self.order.push_back((offset, Arc::clone(&id)));
-        self.offset_of.insert(id, offset);
+        self.remember(offset, Arc::from(transaction_id));
     }
 
     fn __len__(&self) -> usize {
         self.offset_of.len()
+    }
+}
+
+impl DedupWindow {
+    /// admit() for an id the caller already holds shared: no copy of it is made.
+    pub(crate) fn admit_shared(&mut self, offset: i64, transaction_id: &Arc<str>) -> Option<i64> {
+        let seen = self.first_seen(offset, transaction_id);
+        if seen.is_none() {
+            self.remember(offset, Arc::clone(transaction_id));
+        }
+        seen
+    }
+
+    fn remember(&mut self, offset: i64, id: Arc<str>) {
+        self.order.push_back((offset, Arc::clone(&id)));
+        self.offset_of.insert(id, offset);
     }
 }

@@ -24,6 +24,7 @@ mod timestamp;
 #[pymodule]
 fn fraud_fastpath(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
+    m.add_class::<screen::Screened>()?;
     m.add_class::<dedup::DedupWindow>()?;
     m.add_class::<lander::SegmentBuilder>()?;
     m.add_class::<lander::ClosedSegment>()?;

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -68,37 +69,72 @@ impl Screen {
         self.accepted_id(payload, latest_micros).map(|id| PyString::new(py, &id))
     }
 
-    /// The validator's loop over a batch from `start`: each message the screen accepts and its
-    /// partition's window has not seen is admitted to the window and appended to `forward`; the
-    /// index of the first message that needs the reference (not accepted, a duplicate, over
-    /// `max_bytes`, no native window for its partition) is returned, or the batch's length. The
-    /// caller routes that message itself before calling again from the next one, so the window
-    /// sees the batch in order exactly as with one message at a time.
-    fn forward_run(&self, records: &Bound<'_, PyList>, start: usize, latest_micros: i64, windows: &Bound<'_, PyDict>,
-                   forward: &Bound<'_, PyList>, max_bytes: usize) -> PyResult<usize> {
+    /// A batch's screen answers, computed with the GIL released: the parse and every rule run
+    /// while other threads (the committer producing the previous batch) go on. Messages over
+    /// `max_bytes` and tombstones get no answer (the reference decides them).
+    fn screen(&self, records: &Bound<'_, PyList>, latest_micros: i64, max_bytes: usize) -> PyResult<Screened> {
         let py = records.py();
         let (value_name, partition_name, offset_name) =
             (intern!(py, "value"), intern!(py, "partition"), intern!(py, "offset"));
-        for index in start..records.len() {
-            let message = records.get_item(index)?;
-            let value = message.call_method0(value_name)?;
-            let Ok(payload) = value.cast::<PyBytes>() else { return Ok(index) }; // None: a tombstone
-            let payload = payload.as_bytes();
-            if payload.len() > max_bytes {
-                return Ok(index);
-            }
-            let Some(id) = self.accepted_id(payload, latest_micros) else { return Ok(index) };
-            let partition = message.call_method0(partition_name)?;
-            let Some(window) = windows.get_item(partition)? else { return Ok(index) };
-            let Ok(window) = window.cast::<DedupWindow>() else { return Ok(index) };
-            let offset: i64 = message.call_method0(offset_name)?.extract()?;
-            let Ok(mut window) = window.try_borrow_mut() else { return Ok(index) };
-            if window.admit(offset, &id).is_some() {
-                return Ok(index);
-            }
-            forward.append(message)?;
+        let count = records.len();
+        let (mut values, mut partitions, mut offsets) =
+            (Vec::with_capacity(count), Vec::with_capacity(count), Vec::with_capacity(count));
+        for message in records.iter() {
+            values.push(message.call_method0(value_name)?.cast_into::<PyBytes>().ok());
+            partitions.push(message.call_method0(partition_name)?.extract::<i64>()?);
+            offsets.push(message.call_method0(offset_name)?.extract::<i64>()?);
         }
-        Ok(records.len())
+        let payloads: Vec<Option<&[u8]>> =
+            values.iter().map(|v| v.as_ref().map(|b| b.as_bytes()).filter(|p| p.len() <= max_bytes)).collect();
+        let ids = py.detach(|| {
+            payloads.iter()
+                .map(|payload| payload.and_then(|p| self.accepted_id(p, latest_micros)).map(|id| Arc::<str>::from(id.as_ref())))
+                .collect()
+        });
+        Ok(Screened { records: records.clone().unbind(), ids, partitions, offsets })
+    }
+}
+
+/// One batch's screen answers (Screen.screen), walked in order by forward_run.
+#[pyclass(module = "fraud_fastpath", frozen)]
+pub struct Screened {
+    records: Py<PyList>,
+    ids: Vec<Option<Arc<str>>>, // the accepted transaction_id; None: ask the reference
+    partitions: Vec<i64>,
+    offsets: Vec<i64>,
+}
+
+#[pymethods]
+impl Screened {
+    /// From `start`: each accepted message its partition's window has not seen is admitted to the
+    /// window and appended to `forward`; the index of the first message that needs the reference
+    /// (not accepted, a duplicate, no native window for its partition) is returned, or the batch's
+    /// length. The caller routes that message itself before calling again from the next one, so
+    /// the windows see the batch in order exactly as with one message at a time.
+    fn forward_run(&self, py: Python<'_>, start: usize, windows: &Bound<'_, PyDict>, forward: &Bound<'_, PyList>)
+                   -> PyResult<usize> {
+        let records = self.records.bind(py);
+        let mut current: Option<(i64, Bound<'_, DedupWindow>)> = None;
+        for index in start..self.ids.len() {
+            let Some(id) = &self.ids[index] else { return Ok(index) };
+            let partition = self.partitions[index];
+            if current.as_ref().is_none_or(|(p, _)| *p != partition) {
+                let Some(window) = windows.get_item(partition)? else { return Ok(index) };
+                let Ok(window) = window.cast_into::<DedupWindow>() else { return Ok(index) };
+                current = Some((partition, window));
+            }
+            let (_, window) = current.as_ref().expect("set above");
+            let Ok(mut window) = window.try_borrow_mut() else { return Ok(index) };
+            if window.admit_shared(self.offsets[index], id).is_some() {
+                return Ok(index);
+            }
+            forward.append(records.get_item(index)?)?;
+        }
+        Ok(self.ids.len())
+    }
+
+    fn __len__(&self) -> usize {
+        self.ids.len()
     }
 }
 
