@@ -16,7 +16,12 @@ A million messages by default: from "assigned" to the first fetched batch takes 
 for either process, which at 200,000 messages was a third of the pass-through's run and made
 the ratio look better than the steady state (0.6 then, 0.47 at a million).
 
-    .venv/bin/python bench/validator_throughput.py [--messages 1000000] [--rounds 3] [--update-results]
+`--valid-only` runs the same comparison on the workload's valid messages alone: no invalid
+message, so nothing for Elasticsearch. Its rows (marked "valid messages only") separate what
+validating costs from what writing the invalid messages to Elasticsearch costs.
+
+    .venv/bin/python bench/validator_throughput.py [--messages 1000000] [--rounds 3] [--valid-only]
+        [--update-results]
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3, help="alternate pass-through / validator runs")
+    parser.add_argument("--valid-only", action="store_true", help="only the workload's valid messages")
     parser.add_argument("--update-results", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -49,7 +55,7 @@ def main() -> None:
     outs = [f"bench-out{i}-{tag}" for i in range(2 * args.rounds + 1)]
     create_topics(settings, raw, *outs)
     try:
-        produce_workload(settings, raw, args.messages)
+        produce_workload(settings, raw, args.messages, valid_only=args.valid_only)
 
         def validator(out: str, group: str, instance: str) -> list[str]:
             return [sys.executable, "-m", "streaming.validator.cli", "--raw-topic", raw, "--validated-topic", out,
@@ -79,7 +85,12 @@ def report(args, passthrough: ProcessRun, one: ProcessRun, two: ProcessRun) -> N
           f"({rates['one'] / rates['pass']:.2f} of pass-through)")
     print(f"2 validators {rates['two']:,.0f} msg/s together, peak RSS {two.peak_rss_mb:.0f} MB per process "
           f"({rates['two'] / rates['one']:.2f}x one)")
-    if args.update_results:
+    if args.update_results and args.valid_only:
+        update_row("validator_throughput", f"validator, 1 process, valid messages only (msg/s, {n:,} messages, median "
+                   f"of {args.rounds} alternating rounds)", f"{rates['one']:,.0f}", f"{rates['pass']:,.0f}",
+                   f"{rates['one'] / rates['pass']:.2f}", date.today().isoformat(),
+                   "python bench/validator_throughput.py --update-results --valid-only")
+    elif args.update_results:
         today, command = date.today().isoformat(), "python bench/validator_throughput.py --update-results"
         update_row("validator_throughput",
                    f"validator, 1 process (msg/s, {n:,} messages, median of {args.rounds} alternating rounds)",
@@ -92,7 +103,6 @@ def report(args, passthrough: ProcessRun, one: ProcessRun, two: ProcessRun) -> N
         update_row("validator_throughput", "validator peak RSS (MB)", f"{one.peak_rss_mb:.0f}",
                    f"{passthrough.peak_rss_mb:.0f}", f"{one.peak_rss_mb / passthrough.peak_rss_mb:.2f}", today,
                    command)
-
 
 if __name__ == "__main__":
     main()
