@@ -61,10 +61,11 @@ def delete_index(settings: Settings, index: str) -> None:
 def produce_workload(settings: Settings, topic: str, n: int, valid_only: bool = False) -> None:
     """The benchmark workload (every defect class and resends mixed in), or only its valid messages."""
     print(f"producing {n:,} {'valid ' if valid_only else ''}messages to {topic}")
-    messages = workload(n, seed=42)
     if valid_only:
         # The valid share is about 97 %: generate enough, keep the first n valid ones.
         messages = [m for m in workload(n + n // 20 + 100, seed=42) if m.fate == "valid"][:n]
+    else:
+        messages = workload(n, seed=42)
     produce(settings.kafka.client_config(), topic, messages)
 
 

@@ -104,5 +104,6 @@ def report(args, passthrough: ProcessRun, one: ProcessRun, two: ProcessRun) -> N
                    f"{passthrough.peak_rss_mb:.0f}", f"{one.peak_rss_mb / passthrough.peak_rss_mb:.2f}", today,
                    command)
 
+
 if __name__ == "__main__":
     main()

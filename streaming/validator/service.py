@@ -163,8 +163,7 @@ class Validator:
             log.error("fenced: another validator owns transactional id; exiting: %s", error)
             return 3
         finally:
-            if self.in_flight is not None and self.in_flight.committed is not None:
-                wait([self.in_flight.committed])
+            self._await_in_flight()
             self.committer.shutdown(wait=True)
             self.report.now(final=True)
             self.consumer.close()
@@ -209,7 +208,8 @@ class Validator:
         """Route a batch and start writing its invalid messages to Elasticsearch (idempotent by _id,
         so a batch redone later only overwrites them)."""
         now = datetime.now(UTC)
-        self._warm_windows(records)
+        firsts, lasts = _offset_bounds(records)
+        self._warm_windows(firsts)
         forward, rejected = decide_batch(self.router, records, now, self.windows)
         invalid: list[tuple[str, dict]] = []
         reasons: dict[str, int] = {}
@@ -227,8 +227,9 @@ class Validator:
                                  duplicate_of=reject.duplicate_of),
             ))
         written = self.es_writer.submit(self.index.write, invalid) if invalid else None
-        return DecidedBatch(records, forward, _next_offsets(records), self.consumer.consumer_group_metadata(),
-                            len(invalid), reasons, written)
+        offsets = [TopicPartition(self.options.raw_topic, partition, last + 1) for partition, last in lasts.items()]
+        return DecidedBatch(records, forward, offsets, self.consumer.consumer_group_metadata(), len(invalid), reasons,
+                            written)
 
     def _commit(self, batch: DecidedBatch) -> None:
         """On the committer thread: the batch's transaction, committed only once its Elasticsearch
@@ -248,7 +249,7 @@ class Validator:
     def _settle(self) -> tuple[DecidedBatch, Exception] | None:
         """Wait for the transaction in flight; count it if committed, else return it with its error."""
         batch, self.in_flight = self.in_flight, None
-        if batch is None or batch.committed is None:
+        if batch is None:
             return None
         try:
             batch.committed.result()
@@ -262,13 +263,11 @@ class Validator:
         return None
 
     def _await_in_flight(self) -> None:
-        if self.in_flight is not None and self.in_flight.committed is not None:
+        if self.in_flight is not None:
             wait([self.in_flight.committed])
 
-    def _warm_windows(self, records: list[Message]) -> None:
-        firsts: dict[int, int] = {}
-        for message in records:
-            firsts.setdefault(message.partition(), message.offset())
+    def _warm_windows(self, firsts: dict[int, int]) -> None:
+        """A window for every partition of the batch (`firsts`: its first offset in each)."""
         for partition, first in firsts.items():
             if partition not in self.windows:
                 self.windows[partition] = warm_window(self.warmup_reader, self.router, self.options.raw_topic,
@@ -284,9 +283,7 @@ class Validator:
             self.metrics.inc("elasticsearch_failures_total")
         else:
             self.metrics.inc("transactions_aborted_total")
-        firsts: dict[int, int] = {}
-        for message in records:
-            firsts.setdefault(message.partition(), message.offset())
+        firsts, _lasts = _offset_bounds(records)
         committed = self._committed([TopicPartition(self.options.raw_topic, p) for p in firsts])
         if committed is None:
             return  # shutdown requested: nothing was committed by this batch's attempt, exit is safe
@@ -332,8 +329,12 @@ class Validator:
                  self.metrics.total("transactions_aborted_total"), self.metrics.total("elasticsearch_failures_total"))
 
 
-def _next_offsets(records: list[Message]) -> list[TopicPartition]:
-    last: dict[tuple[str, int], int] = {}
+def _offset_bounds(records: list[Message]) -> tuple[dict[int, int], dict[int, int]]:
+    """({partition: first offset}, {partition: last offset}) of a batch of one topic, in one pass."""
+    firsts: dict[int, int] = {}
+    lasts: dict[int, int] = {}
     for message in records:
-        last[(message.topic(), message.partition())] = message.offset()
-    return [TopicPartition(topic, partition, offset + 1) for (topic, partition), offset in last.items()]
+        partition, offset = message.partition(), message.offset()
+        firsts.setdefault(partition, offset)
+        lasts[partition] = offset
+    return firsts, lasts

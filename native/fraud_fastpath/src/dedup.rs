@@ -37,12 +37,8 @@ impl DedupWindow {
     }
 
     /// first_seen, then remember the id at `offset` when it was not seen.
-    pub(crate) fn admit(&mut self, offset: i64, transaction_id: &str) -> Option<i64> {
-        let seen = self.first_seen(offset, transaction_id);
-        if seen.is_none() {
-            self.add(offset, transaction_id);
-        }
-        seen
+    fn admit(&mut self, offset: i64, transaction_id: &str) -> Option<i64> {
+        self.admit_with(offset, transaction_id, || Arc::from(transaction_id))
     }
 
     fn add(&mut self, offset: i64, transaction_id: &str) {
@@ -57,9 +53,14 @@ impl DedupWindow {
 impl DedupWindow {
     /// admit() for an id the caller already holds shared: no copy of it is made.
     pub(crate) fn admit_shared(&mut self, offset: i64, transaction_id: &Arc<str>) -> Option<i64> {
+        self.admit_with(offset, transaction_id, || Arc::clone(transaction_id))
+    }
+
+    /// first_seen, then remember the id (made by `shared`, only when needed) if it was not seen.
+    fn admit_with(&mut self, offset: i64, transaction_id: &str, shared: impl FnOnce() -> Arc<str>) -> Option<i64> {
         let seen = self.first_seen(offset, transaction_id);
         if seen.is_none() {
-            self.remember(offset, Arc::clone(transaction_id));
+            self.remember(offset, shared());
         }
         seen
     }
