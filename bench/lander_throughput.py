@@ -7,6 +7,10 @@ assigned) from each process's log; peak RSS sampled with psutil.
 
 The plain consumer and the lander run alternately --rounds times (a fresh group and lake each
 time) and the medians are compared, as run-to-run noise on a small shared machine is large.
+Every round's lake is kept until the end: deleting thousands of files just before a lander round
+made ext4 scan past the recently freed inodes on every file it created (`recently_deleted` in
+`__ext4_new_inode`, a tenth of the machine's time in a perf profile), a cost of the benchmark and
+not of the lander.
 
 A million messages by default: the first fetch after "assigned" takes about a second for either
 process, which at 200,000 messages was most of the plain consumer's run (0.60 then, 0.29 in the
@@ -14,16 +18,12 @@ steady state).
 
 The lake's own cost is measured in the same run: the files of the last lander round are counted,
 and as many files of their mean size are written through LocalLake.write (create, write, fsync,
-rename) by this process, timing its CPU. Event-hour rotation of the default world's stream
-gives files of a few hundred records, so this kernel work per file is a cost per record the
-plain consumer does not have: 0.8-1.1 us per record of CPU (on the writer threads) beside a plain
-consumer's 2.4-2.9 us per record in all, on a quiet machine. The wall time of those writes
-(fsync, and the create and rename that wait behind its journal commits) is larger: see README.md.
+rename) by this process, timing its CPU: a cost per record the plain consumer does not have.
 
-The workload spaces its event times 1.3 s apart (about 2,800 records an event hour), so with the
-lander's default hourly rotation a partition's file holds a few hundred records. A stream fast
-enough for throughput to matter fills files by count instead: `--rotate-interval-s 86400` cuts
-the same workload that way (files of up to 10,000 records) and records its rows apart.
+The workload spaces its event times 1.3 s apart (about 2,800 records an event hour). The lander's
+default event-day rotation cuts it into files of up to 10,000 records (FRAUD_LANDER_ROTATE_RECORDS).
+`--rotate-interval-s 3600` cuts it by event hour instead, into files of a few hundred records,
+where the fsync of each file dominates; those rows are recorded apart.
 
     .venv/bin/python bench/lander_throughput.py [--messages 1000000] [--rounds 3] [--rotate-interval-s N]
         [--update-results]
@@ -45,10 +45,11 @@ from validator_bench_helpers import (create_topics, delete_index, delete_topics,
                                      warn_about_background_load)
 from results import update_row
 
-from fraud_platform.settings import Settings
+from fraud_platform.settings import LanderSettings, Settings
 from streaming.common.lake import LocalLake
 
 ROTATIONS = {3600: "event-hour rotation", 86400: "event-day rotation"}
+DEFAULT_INTERVAL = LanderSettings().rotate_interval_s
 
 
 def main() -> None:
@@ -59,17 +60,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternate plain consumer / lander runs")
     parser.add_argument("--rotate-interval-s", type=int, default=None,
                         help="the lander's event-time rotation (FRAUD_LANDER_ROTATE_INTERVAL_S; default: its "
-                             "setting, an hour): 86400 cuts the workload's files by count, as a denser stream would")
+                             "setting, a day): 3600 cuts the workload's files by event hour")
     parser.add_argument("--update-results", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env()
     interval = settings.lander.rotate_interval_s if args.rotate_interval_s is None else args.rotate_interval_s
     rotation = ROTATIONS.get(interval, f"{interval} s event-time rotation")
-    hourly = interval == 3600  # the default: its rows keep their names
+    default = interval == DEFAULT_INTERVAL  # its rows name no rotation
     warn_about_background_load()
     tag = uuid.uuid4().hex[:8]
     raw, validated = f"bench-raw-{tag}", f"bench-validated-{tag}"
-    lake = tempfile.mkdtemp(prefix="bench-lake-", dir=args.lake_parent)
+    lakes = tempfile.mkdtemp(prefix="bench-lakes-", dir=args.lake_parent)  # a fresh lake per round, all kept
     create_topics(settings, raw, validated)
     try:
         produce_workload(settings, raw, args.messages)
@@ -81,7 +82,7 @@ def main() -> None:
         for r in range(args.rounds):
             plains.append(run_processes([[sys.executable, str(Path(__file__).with_name("lander_plain_consumer.py")),
                                           validated, f"plain{r}-{tag}"]]))
-            shutil.rmtree(lake, ignore_errors=True)
+            lake = os.path.join(lakes, f"round-{r + 1}")
             landers.append(run_processes([[sys.executable, "-m", "streaming.lander.cli", "--topic", validated,
                                            "--group", f"l{r}-{tag}", "--lake-root", lake, "--metrics-port", "-1",
                                            "--rotate-interval-s", str(interval), "--drain"]]))
@@ -95,7 +96,7 @@ def main() -> None:
     finally:
         delete_topics(settings, raw, validated)
         delete_index(settings, f"bench-invalid-{tag}")
-        shutil.rmtree(lake, ignore_errors=True)
+        shutil.rmtree(lakes, ignore_errors=True)
     plain_rate, lander_rate = records / plain.seconds, records / lander.seconds
     print(f"plain consumer {plain_rate:,.0f} rec/s, peak RSS {plain.peak_rss_mb:.0f} MB")
     print(f"lander         {lander_rate:,.0f} rec/s, peak RSS {lander.peak_rss_mb:.0f} MB "
@@ -107,21 +108,22 @@ def main() -> None:
           f"consumer's {plain_us:.1f} us per record in all")
     if args.update_results:
         today, command = date.today().isoformat(), "python bench/lander_throughput.py --update-results"
-        if not hourly:
+        if not default:
             command += f" --rotate-interval-s {interval}"
         update_row("lander_throughput", f"lander, 1 process, local lake (records/s, {args.messages:,} messages, "
-                   f"median of {args.rounds} alternating rounds{'' if hourly else ', ' + rotation})",
+                   f"median of {args.rounds} alternating rounds{'' if default else ', ' + rotation})",
                    f"{lander_rate:,.0f}", f"{plain_rate:,.0f}", f"{lander_rate / plain_rate:.2f}", today, command)
         update_row("lander_throughput", f"lake files per 1,000 records ({rotation}, default world)",
                    f"{per_1000:.1f}", "-", "-", today, command)
-        update_row("lander_throughput", "lander peak RSS (MB)" + ("" if hourly else f", {rotation}"),
+        update_row("lander_throughput", "lander peak RSS (MB)" + ("" if default else f", {rotation}"),
                    f"{lander.peak_rss_mb:.0f}", f"{plain.peak_rss_mb:.0f}",
                    f"{lander.peak_rss_mb / plain.peak_rss_mb:.2f}", today, command)
-        if hourly:  # the lake write rows are the hourly files'
-            update_row("lander_throughput", "lake file write (create, write, fsync, rename): CPU per file (ms)",
-                       f"{file_cpu_ms:.2f}", "-", "-", today, command)
-            update_row("lander_throughput", "lake file writes: CPU per record (us) vs the plain consumer's time "
-                       "per record", f"{file_us:.1f}", f"{plain_us:.1f}", f"{file_us / plain_us:.2f}", today, command)
+        suffix = "" if default else f", {rotation}"
+        update_row("lander_throughput", f"lake file write (create, write, fsync, rename): CPU per file (ms){suffix}",
+                   f"{file_cpu_ms:.2f}", "-", "-", today, command)
+        update_row("lander_throughput", "lake file writes: CPU per record (us) vs the plain consumer's time "
+                   f"per record{suffix}", f"{file_us:.1f}", f"{plain_us:.1f}", f"{file_us / plain_us:.2f}", today,
+                   command)
 
 
 def lake_write_cpu_ms(parent: str | None, files: int, size: int) -> float:

@@ -4,6 +4,7 @@ file contents, for any stream; and it decides the platform's own records without
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
@@ -19,7 +20,7 @@ from streaming.generator.sinks import MemorySink
 from streaming.lander import segment_builder
 from streaming.lander.layout import compact_utc_day_and_epoch
 from streaming.lander.segment_builder import SegmentBuilder, new_segment_builder
-from streaming.lander.segments import bucket_of
+from streaming.lander.segments import bucket_of, compress
 
 PROPERTY = settings(max_examples=1500, deadline=None)
 native = pytest.mark.skipif(segment_builder.fraud_fastpath is None, reason="native/fraud_fastpath is not installed")
@@ -108,7 +109,9 @@ def streams(draw):
 
 
 def _as_tuples(closed) -> list:
-    return [(c.partition, [tuple(f) for f in c.files], c.count, c.last_offset) for c in closed]
+    """Closed segments as plain values; a file's lines as bytes (the native ones are a buffer)."""
+    return [(c.partition, [(day, start, bytes(lines)) for day, start, lines in c.files], c.count, c.last_offset)
+            for c in closed]
 
 
 def _replay(builder, steps) -> list:
@@ -154,6 +157,35 @@ def test_native_builder_decides_every_generated_transaction():
     builder = new_segment_builder(10, 3600)
     assert len(sink.values) > 300
     assert [value for value in sink.values if builder.compact(value) is None] == []
+
+
+@native
+def test_native_lines_are_a_read_only_buffer_that_outlives_its_segment():
+    builder = new_segment_builder(2, 0)
+    values = [b'{"event_time":"2024-05-01T01:00:00Z","n":%d}' % n for n in range(2)]
+    (segment,) = builder.add([Message(topic="t", partition=0, offset=n, value=v, timestamp=(1, 0))
+                              for n, v in enumerate(values)])
+    (_day, _start, lines), expected = segment.files[0], b"\n".join(values) + b"\n"
+    del segment, builder
+    view = memoryview(lines)
+    assert view.readonly and len(lines) == len(expected) and bytes(view) == expected
+    assert gzip.decompress(compress(lines)) == expected
+    with pytest.raises(TypeError):
+        view[0] = 0
+
+
+@native
+def test_a_record_python_must_decide_is_placed_in_batch_order():
+    """The native pass hands undecided records (here a non-UTC event time and a line break) to
+    Python before placing any record; the cuts are still those of one record at a time."""
+    values = [b'{"event_time":"2024-05-01T01:00:00Z","n":0}',
+              b'{"event_time":"2024-05-01T03:30:00+02:00","n":1}',  # 01:30Z: same hour, via Python
+              b'{"event_time":"2024-05-01T02:00:00Z",\n"n":2}',  # a line break: re-encoded by Python
+              b'{"event_time":"2024-05-01T01:59:59Z","n":3}']
+    messages = [Message(topic="t", partition=0, offset=n, value=v, timestamp=(1, 0)) for n, v in enumerate(values)]
+    native, reference = new_segment_builder(10, 3600), SegmentBuilder(10, 3600)
+    assert _as_tuples(native.add(messages)) == _as_tuples(reference.add(messages))
+    assert _as_tuples(native.close_all()) == _as_tuples(reference.close_all())
 
 
 @native

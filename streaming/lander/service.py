@@ -1,24 +1,29 @@
 """The lander's loop: records → per-partition segments → files in the lake → offsets committed.
 
 A segment's files are completely written (atomic rename locally, a PUT on S3) before the offset
-after its last record is committed; the writing happens on a background thread (writer.py) while
-the loop goes on consuming. A crash before the commit replays the segment from the
-committed offset and rewrites the same keys with the same bytes: exactly-once files. Offsets of
+after its last record is committed; the writing happens on background threads (writer.py) while
+the loop goes on consuming. Building segments runs behind consuming too: a builder thread adds
+each batch to the segments (natively with the GIL released) while the loop consumes the next
+ones, and the segments each batch closed are handed to the writer in batch order. A crash before the commit
+replays the segment from the committed offset and rewrites the same keys with the same bytes:
+exactly-once files. Offsets of
 committed records are not contiguous (transaction markers occupy offsets), so nothing here
 assumes they are: names and rotation use the records' own offsets only.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
-from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
+from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from fraud_platform.settings import Settings
 from streaming.common.kafka_clients import consumer_config
+from streaming.common.collector import settle_collector
 from streaming.common.batches import BatchReader, PeriodicReport
 from streaming.common.lake import LakeFileSystem, open_lake
 from streaming.common.metrics import Metrics, serve_metrics
@@ -29,6 +34,10 @@ from .segments import ClosedSegment
 from .writer import SegmentWriter
 
 log = logging.getLogger("fraud-lander")
+
+# Batches the builder may lag behind the consumer: consume() and the builder each take longer at
+# times (a fetch, a run of closing segments), and a lag of one would make each wait for the other.
+BUILDS_AHEAD = 2
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,8 @@ class Lander:
         self.consumer = Consumer(consumer_config(settings, options.group, options.instance))
         self.builder = new_segment_builder(options.rotate_records, options.rotate_interval_s, settings.lander.native)
         self.writer = SegmentWriter(options.topic, self._write, threads=settings.lander.write_threads)
+        self.building = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segment-builder")
+        self.in_build: deque[Future[list[ClosedSegment]]] = deque()  # batches given to the builder, in order
         self.reader = BatchReader(self.consumer, options.batch_size, settings.streaming.poll_timeout_ms / 1000, log)
         self.report = PeriodicReport(self.metrics, self.consumer, "records_total", "throughput_records_per_second",
                                      settings.streaming.report_interval_s, self._log_report)
@@ -87,13 +98,15 @@ class Lander:
         self.consumer.subscribe([self.options.topic], on_assign=self._on_assign, on_revoke=self._on_revoke,
                                 on_lost=self._on_revoke)
         log.info("landing %s into %s, group %s", self.options.topic, self.lake.root, self.options.group)
-        # As in the validator: start-up objects out of the collector's sight, so the collections
-        # that a batch's Message objects trigger only walk what the loop made.
-        gc.freeze()
+        settle_collector()
         try:
             while not self.shutdown.requested:
                 records = self.reader.next_batch()
-                if not self._add_all(records) or not self._commit_landed():
+                if records:
+                    self.in_build.append(self.building.submit(self.builder.add, records))
+                # Without new records there is nothing to overlap: let the builder catch up.
+                closed = self._built(wait_for=len(self.in_build) - (BUILDS_AHEAD if records else 0))
+                if not self._submit_all(closed) or not self._commit_landed():
                     # shutdown while the lake was unreachable: nothing committed, nothing lost
                     return 0
                 if records:
@@ -110,7 +123,11 @@ class Lander:
             # SIGTERM leaves open segments unwritten on purpose: writing them now would cut files
             # at a timing-dependent point. The restart re-reads them from the committed offset.
             # Segments already closed are complete: finish writing them and commit what landed.
+            while self.in_build and self.in_build[0].exception() is None:  # a failed one is redone
+                for segment in self.in_build.popleft().result():
+                    self.writer.submit(segment)
             self._commit_landed(block=True)
+            self.building.shutdown(wait=True)
             self.writer.close()
             self.report.now(final=True)
             self.consumer.close()
@@ -120,21 +137,35 @@ class Lander:
 
     def _on_assign(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("assigned partitions %s", sorted(tp.partition for tp in partitions))
+        self._await_build()
         for tp in partitions:
             self.builder.drop_partition(tp.partition)
 
     def _on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # Uncommitted segments are dropped: the partition's next owner re-reads them.
         log.info("revoked partitions %s", sorted(tp.partition for tp in partitions))
+        self._await_build()  # segments it closed are complete and still written; its open ones go
         for tp in partitions:
             self.builder.drop_partition(tp.partition)
             self.reader.forget(tp.partition)
             self.metrics.set("consumer_lag", 0, partition=str(tp.partition))
 
-    def _add_all(self, records: list[Message]) -> bool:
-        """Append a batch to its partitions' segments and write those that closed; False if the lake
-        write gave up."""
-        return all(self._submit(segment) for segment in self.builder.add(records))
+    def _built(self, wait_for: int = 0) -> list[ClosedSegment]:
+        """The segments closed by the batches the builder has added, in order: the first
+        `wait_for` batches given to it are waited for, later ones taken only if already added."""
+        closed: list[ClosedSegment] = []
+        while self.in_build and (wait_for > 0 or self.in_build[0].done()):
+            closed += self.in_build.popleft().result()
+            wait_for -= 1
+        return closed
+
+    def _await_build(self) -> None:
+        """Let the builder add every batch given to it: its segments change only between batches."""
+        wait(self.in_build)
+
+    def _submit_all(self, segments: list[ClosedSegment]) -> bool:
+        """Write closed segments, in order; False if the lake write gave up."""
+        return all(self._submit(segment) for segment in segments)
 
     def _submit(self, segment: ClosedSegment) -> bool:
         """Hand a closed segment to the writer; False if the lake write gave up."""
@@ -147,7 +178,8 @@ class Lander:
 
     def _flush_all(self) -> bool:
         """Close every open segment and wait until all are written and committed."""
-        return all(self._submit(segment) for segment in self.builder.close_all()) and self._commit_landed(block=True)
+        return (self._submit_all(self._built(wait_for=len(self.in_build)))
+                and self._submit_all(self.builder.close_all()) and self._commit_landed(block=True))
 
     def _commit_landed(self, block: bool = False) -> bool:
         """Commit the offsets of segments already in the lake (all pending ones with `block`)."""

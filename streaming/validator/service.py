@@ -16,7 +16,6 @@ waits for the transaction in flight before partitions change hands.
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -33,6 +32,7 @@ from streaming.common.kafka_clients import (
     plain_consumer_config,
     transactional_producer_config,
 )
+from streaming.common.collector import settle_collector
 from streaming.common.batches import BatchReader, PeriodicReport
 from streaming.common.lag import consumer_lag
 from streaming.common.metrics import Metrics, serve_metrics
@@ -133,9 +133,7 @@ class Validator:
                                 on_lost=self._on_revoke)
         log.info("validating %s -> %s (invalid -> %s), group %s", self.options.raw_topic,
                  self.options.validated_topic, self.options.index, self.options.group)
-        # Start-up objects (modules, clients) out of the collector's sight: the collections that
-        # the per-message allocations trigger then only walk what the loop itself made.
-        gc.freeze()
+        settle_collector()
         backoff = 1.0
         try:
             while not self.shutdown.requested:

@@ -6,9 +6,11 @@
 //! record's (day, bucket) comes from the Python `fallback`, and a value holding a line break is
 //! made one JSON line by the Python `reencode`, so Python alone defines the unusual cases.
 
+use std::ffi::{c_int, c_void};
 use std::sync::LazyLock;
 
 use memchr::memmem;
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
 use pyo3::intern;
@@ -55,14 +57,41 @@ impl OpenSegment {
         self.last_offset = offset;
     }
 
-    fn close(mut self, py: Python<'_>) -> ClosedSegment {
+    fn close(mut self, py: Python<'_>) -> PyResult<ClosedSegment> {
         self.files.sort_by(|a, b| a.day.cmp(&b.day));
         let files = self
             .files
             .into_iter()
-            .map(|f| (f.day, f.start_offset, PyBytes::new(py, &f.lines).unbind()))
-            .collect();
-        ClosedSegment { partition: self.partition, files, count: self.count, last_offset: self.last_offset }
+            .map(|f| Ok((f.day, f.start_offset, Py::new(py, Lines { data: f.lines })?)))
+            .collect::<PyResult<_>>()?;
+        Ok(ClosedSegment { partition: self.partition, files, count: self.count, last_offset: self.last_offset })
+    }
+}
+
+/// A file's JSON lines, handed to Python without a copy (a copy would hold the GIL): a read-only
+/// buffer that bytes(), memoryview() and the compressor read in place.
+#[pyclass(module = "fraud_fastpath", frozen)]
+pub struct Lines {
+    data: Vec<u8>,
+}
+
+#[pymethods]
+impl Lines {
+    unsafe fn __getbuffer__(slf: Bound<'_, Self>, view: *mut ffi::Py_buffer, flags: c_int) -> PyResult<()> {
+        let data = &slf.get().data;
+        // Sets view.obj to a new reference to `slf`, which keeps `data` alive and unchanged (frozen).
+        let filled = unsafe {
+            ffi::PyBuffer_FillInfo(view, slf.as_ptr(), data.as_ptr() as *mut c_void, data.len() as ffi::Py_ssize_t, 1,
+                                   flags)
+        };
+        if filled == -1 {
+            return Err(PyErr::fetch(slf.py()));
+        }
+        Ok(())
+    }
+
+    fn __len__(&self) -> usize {
+        self.data.len()
     }
 }
 
@@ -72,7 +101,7 @@ pub struct ClosedSegment {
     #[pyo3(get)]
     partition: i32,
     #[pyo3(get)]
-    files: Vec<(String, i64, Py<PyBytes>)>,
+    files: Vec<(String, i64, Py<Lines>)>,
     #[pyo3(get)]
     count: usize,
     #[pyo3(get)]
@@ -105,56 +134,78 @@ impl SegmentBuilder {
 
     /// Append the records (confluent_kafka Messages) to their partitions' segments; the segments
     /// that closed (by count, or because a record's bucket is later than the segment's first),
-    /// in closing order.
+    /// in closing order. The per-record work, finding event times and copying lines, runs with
+    /// the GIL released: the lander's loop consumes the next batch meanwhile. Records this module
+    /// does not decide go to Python in between, in batch order, before any record is placed.
     fn add(&mut self, py: Python<'_>, records: &Bound<'_, PyList>) -> PyResult<Vec<ClosedSegment>> {
         let (value_name, partition_name, offset_name) =
             (intern!(py, "value"), intern!(py, "partition"), intern!(py, "offset"));
-        let mut closed = Vec::new();
+        let count = records.len();
+        let (mut values, mut partitions, mut offsets) =
+            (Vec::with_capacity(count), Vec::with_capacity(count), Vec::with_capacity(count));
         for message in records.iter() {
             let value = message.call_method0(value_name)?;
-            let value = if value.is_none() { PyBytes::new(py, b"") } else { value.cast_into::<PyBytes>()? };
-            let bytes = value.as_bytes();
-            let partition: i32 = message.call_method0(partition_name)?.extract()?;
-            let offset: i64 = message.call_method0(offset_name)?.extract()?;
-            let fallback_day;
-            let (day, bucket): (&str, i64) = match compact_day_and_bucket(bytes, self.interval_s) {
-                Some(found) => found,
-                None => {
-                    let (day, bucket): (String, i64) = self.fallback.call1(py, (&message, &value))?.extract(py)?;
-                    fallback_day = day;
-                    (fallback_day.as_str(), bucket)
-                }
-            };
-            let reencoded;
-            let line: &[u8] = if memchr::memchr2(b'\n', b'\r', bytes).is_some() {
-                reencoded = self.reencode.call1(py, (&value,))?.into_bound(py).cast_into::<PyBytes>()?;
-                reencoded.as_bytes()
-            } else {
-                bytes
-            };
-            let index = match self.open.iter().position(|s| s.partition == partition) {
-                Some(i) => i,
-                None => {
-                    self.open.push(OpenSegment { partition, ..OpenSegment::default() });
-                    self.open.len() - 1
-                }
-            };
-            let segment = &mut self.open[index];
-            if segment.count > 0 && segment.first_bucket.is_some_and(|first| bucket > first) {
-                let full = std::mem::replace(segment, OpenSegment { partition, ..OpenSegment::default() });
-                closed.push(full.close(py));
-            }
-            let segment = &mut self.open[index];
-            segment.add(offset, day, bucket, line);
-            if segment.count >= self.rotate_records {
-                closed.push(self.open.swap_remove(index).close(py));
-            }
+            values.push(if value.is_none() { PyBytes::new(py, b"") } else { value.cast_into::<PyBytes>()? });
+            partitions.push(message.call_method0(partition_name)?.extract::<i32>()?);
+            offsets.push(message.call_method0(offset_name)?.extract::<i64>()?);
         }
-        Ok(closed)
+        let bytes: Vec<&[u8]> = values.iter().map(|value| value.as_bytes()).collect();
+        let (interval_s, rotate_records, open) = (self.interval_s, self.rotate_records, &mut self.open);
+        // Usually one pass without the GIL decides and places every record; else it returns each
+        // record's (day, bucket) if decided here and whether its line needs re-encoding.
+        let outcome = py.detach(|| {
+            let decided: Vec<(Option<(&str, i64)>, bool)> = bytes.iter()
+                .map(|value| (compact_day_and_bucket(value, interval_s), memchr::memchr2(b'\n', b'\r', value).is_some()))
+                .collect();
+            if decided.iter().any(|(found, line_break)| found.is_none() || *line_break) {
+                return Err(decided);
+            }
+            let mut closed = Vec::new();
+            for (index, (found, _)) in decided.iter().enumerate() {
+                let (day, bucket) = found.expect("every record decided");
+                place(open, rotate_records, partitions[index], offsets[index], day, bucket, bytes[index], &mut closed);
+            }
+            Ok(closed)
+        });
+        let closed = match outcome {
+            Ok(closed) => closed,
+            Err(decided) => {
+                let mut from_python: Vec<Option<(String, i64)>> = Vec::with_capacity(count);
+                let mut reencoded: Vec<Option<Bound<'_, PyBytes>>> = Vec::with_capacity(count);
+                for (index, (found, line_break)) in decided.iter().enumerate() {
+                    from_python.push(match found {
+                        Some(_) => None,
+                        None => Some(self.fallback.call1(py, (records.get_item(index)?, &values[index]))?.extract(py)?),
+                    });
+                    reencoded.push(match line_break {
+                        false => None,
+                        true => Some(self.reencode.call1(py, (&values[index],))?.into_bound(py).cast_into::<PyBytes>()?),
+                    });
+                }
+                let placed: Vec<(&str, i64, &[u8])> = (0..count)
+                    .map(|index| {
+                        let (day, bucket) = decided[index].0.unwrap_or_else(|| {
+                            let (day, bucket) = from_python[index].as_ref().expect("asked Python for every undecided record");
+                            (day.as_str(), *bucket)
+                        });
+                        (day, bucket, reencoded[index].as_ref().map_or(bytes[index], |line| line.as_bytes()))
+                    })
+                    .collect();
+                let open = &mut self.open;
+                py.detach(|| {
+                    let mut closed = Vec::new();
+                    for (index, (day, bucket, line)) in placed.iter().enumerate() {
+                        place(open, rotate_records, partitions[index], offsets[index], day, *bucket, line, &mut closed);
+                    }
+                    closed
+                })
+            }
+        };
+        closed.into_iter().map(|segment| segment.close(py)).collect()
     }
 
     /// Close every open segment (partition order).
-    fn close_all(&mut self, py: Python<'_>) -> Vec<ClosedSegment> {
+    fn close_all(&mut self, py: Python<'_>) -> PyResult<Vec<ClosedSegment>> {
         let mut open = std::mem::take(&mut self.open);
         open.sort_by_key(|s| s.partition);
         open.into_iter().filter(|s| s.count > 0).map(|s| s.close(py)).collect()
@@ -174,6 +225,30 @@ impl SegmentBuilder {
     /// The fast path alone, for tests: (day, bucket) or None.
     fn compact(&self, py: Python<'_>, value: &[u8]) -> Option<(Py<PyString>, i64)> {
         compact_day_and_bucket(value, self.interval_s).map(|(day, bucket)| (PyString::new(py, day).unbind(), bucket))
+    }
+}
+
+/// One record into its partition's open segment; the segments it closes are appended to `closed`
+/// (the open one first when the record's bucket is later than the segment's first, then the one
+/// the record fills).
+#[allow(clippy::too_many_arguments)]
+fn place(open: &mut Vec<OpenSegment>, rotate_records: usize, partition: i32, offset: i64, day: &str, bucket: i64,
+         line: &[u8], closed: &mut Vec<OpenSegment>) {
+    let index = match open.iter().position(|s| s.partition == partition) {
+        Some(i) => i,
+        None => {
+            open.push(OpenSegment { partition, ..OpenSegment::default() });
+            open.len() - 1
+        }
+    };
+    let segment = &mut open[index];
+    if segment.count > 0 && segment.first_bucket.is_some_and(|first| bucket > first) {
+        closed.push(std::mem::replace(segment, OpenSegment { partition, ..OpenSegment::default() }));
+    }
+    let segment = &mut open[index];
+    segment.add(offset, day, bucket, line);
+    if segment.count >= rotate_records {
+        closed.push(open.swap_remove(index));
     }
 }
 

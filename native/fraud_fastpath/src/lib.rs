@@ -28,5 +28,6 @@ fn fraud_fastpath(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dedup::DedupWindow>()?;
     m.add_class::<lander::SegmentBuilder>()?;
     m.add_class::<lander::ClosedSegment>()?;
+    m.add_class::<lander::Lines>()?;
     Ok(())
 }
