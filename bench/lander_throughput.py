@@ -25,7 +25,7 @@ default event-day rotation cuts it into files of up to 10,000 records (FRAUD_LAN
 `--rotate-interval-s 3600` cuts it by event hour instead, into files of a few hundred records,
 where the fsync of each file dominates; those rows are recorded apart.
 
-    .venv/bin/python bench/lander_throughput.py [--messages 1000000] [--rounds 3] [--rotate-interval-s N]
+    .venv/bin/python bench/lander_throughput.py [--messages 1000000] [--rounds 5] [--rotate-interval-s N]
         [--update-results]
 """
 
@@ -50,6 +50,7 @@ from streaming.common.lake import LocalLake
 
 ROTATIONS = {3600: "event-hour rotation", 86400: "event-day rotation"}
 DEFAULT_INTERVAL = LanderSettings().rotate_interval_s
+ROUNDS = 5
 
 
 def main() -> None:
@@ -57,7 +58,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--lake-parent", default=None,
                         help="directory to create the temporary lake in (default: the system temp dir)")
-    parser.add_argument("--rounds", type=int, default=3, help="alternate plain consumer / lander runs")
+    # Five: single rounds of either spread by a fifth on this machine (two cores shared with the broker).
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="alternate plain consumer / lander runs")
     parser.add_argument("--rotate-interval-s", type=int, default=None,
                         help="the lander's event-time rotation (FRAUD_LANDER_ROTATE_INTERVAL_S; default: its "
                              "setting, a day): 3600 cuts the workload's files by event hour")
@@ -108,6 +110,8 @@ def main() -> None:
           f"consumer's {plain_us:.1f} us per record in all")
     if args.update_results:
         today, command = date.today().isoformat(), "python bench/lander_throughput.py --update-results"
+        if args.rounds != ROUNDS:
+            command += f" --rounds {args.rounds}"
         if not default:
             command += f" --rotate-interval-s {interval}"
         update_row("lander_throughput", f"lander, 1 process, local lake (records/s, {args.messages:,} messages, "

@@ -80,6 +80,20 @@ def test_writer_releases_offsets_only_after_the_files_and_in_order():
     writer.close()
 
 
+def test_writer_is_full_at_its_bytes_of_lines_too():
+    gate = threading.Event()
+    writer = SegmentWriter("t", lambda key, data: gate.wait(10), threads=2, max_pending=10, max_pending_bytes=30)
+    writer.submit(_segment(0, 2).close(0))  # {"n":0} and {"n":1} with their newlines: 16 bytes
+    assert not writer.full
+    writer.submit(_segment(10, 2).close(1))
+    assert writer.full  # 16 + 18 bytes pending: two segments, far below max_pending
+    gate.set()
+    writer.wait_for_room()
+    landed, ok = writer.landed(block=True)
+    assert ok and len(landed) == 2 and not writer.full
+    writer.close()
+
+
 def test_writer_stops_releasing_at_a_write_that_gave_up():
     writer = SegmentWriter("t", lambda key, data: "+1+" not in key, threads=1)
     writer.submit(_segment(0, 1).close(0))
