@@ -4,11 +4,11 @@ A segment's files are completely written (atomic rename locally, a PUT on S3) be
 after its last record is committed; the writing happens on background threads (writer.py) while
 the loop goes on consuming. Building segments runs behind consuming too: a builder thread adds
 each batch to the segments (natively with the GIL released) while the loop consumes the next
-ones, and the segments each batch closed are handed to the writer in batch order. A crash before the commit
-replays the segment from the committed offset and rewrites the same keys with the same bytes:
-exactly-once files. Offsets of
-committed records are not contiguous (transaction markers occupy offsets), so nothing here
-assumes they are: names and rotation use the records' own offsets only.
+ones, and the segments each batch closed are handed to the writer in batch order. A crash before
+the commit replays the segment from the committed offset and rewrites the same keys with the
+same bytes: exactly-once files. Offsets of committed records are not contiguous (transaction
+markers occupy offsets), so nothing here assumes they are: names and rotation use the records'
+own offsets only.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 
 from fraud_platform.settings import Settings
 from streaming.common.kafka_clients import consumer_config
@@ -85,7 +85,10 @@ class Lander:
         self.builder = new_segment_builder(options.rotate_records, options.rotate_interval_s, settings.lander.native)
         self.writer = SegmentWriter(options.topic, self._write, threads=settings.lander.write_threads)
         self.building = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segment-builder")
-        self.in_build: deque[Future[list[ClosedSegment]]] = deque()  # batches given to the builder, in order
+        # Batches given to the builder, in order. The builder is touched only on its thread, or
+        # once every batch given to it is added: a native builder mid-batch refuses other calls.
+        self.in_build: deque[Future[list[ClosedSegment]]] = deque()
+        self.open_records = 0  # in the builder's open segments, as of the last batch added
         self.reader = BatchReader(self.consumer, options.batch_size, settings.streaming.poll_timeout_ms / 1000, log)
         self.report = PeriodicReport(self.metrics, self.consumer, "records_total", "throughput_records_per_second",
                                      settings.streaming.report_interval_s, self._log_report)
@@ -103,7 +106,7 @@ class Lander:
             while not self.shutdown.requested:
                 records = self.reader.next_batch()
                 if records:
-                    self.in_build.append(self.building.submit(self.builder.add, records))
+                    self.in_build.append(self.building.submit(self._build, records))
                 # Without new records there is nothing to overlap: let the builder catch up.
                 closed = self._built(wait_for=len(self.in_build) - (BUILDS_AHEAD if records else 0))
                 if not self._submit_all(closed) or not self._commit_landed():
@@ -140,6 +143,7 @@ class Lander:
         self._await_build()
         for tp in partitions:
             self.builder.drop_partition(tp.partition)
+        self.open_records = self.builder.open_records
 
     def _on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # Uncommitted segments are dropped: the partition's next owner re-reads them.
@@ -149,6 +153,13 @@ class Lander:
             self.builder.drop_partition(tp.partition)
             self.reader.forget(tp.partition)
             self.metrics.set("consumer_lag", 0, partition=str(tp.partition))
+        self.open_records = self.builder.open_records
+
+    def _build(self, records: list[Message]) -> list[ClosedSegment]:
+        """On the builder thread: add a batch, and note what stays open."""
+        closed = self.builder.add(records)
+        self.open_records = self.builder.open_records
+        return closed
 
     def _built(self, wait_for: int = 0) -> list[ClosedSegment]:
         """The segments closed by the batches the builder has added, in order: the first
@@ -220,4 +231,4 @@ class Lander:
     def _log_report(self, rate: float, lag: dict[int, int]) -> None:
         log.info("landed=%d files=%d rate=%.0f/s lag=%d open=%d writing=%d segments",
                  self.metrics.total("records_total"), self.metrics.total("files_total"), rate, sum(lag.values()),
-                 self.builder.open_records, self.writer.pending)
+                 self.open_records, self.writer.pending)
