@@ -46,14 +46,12 @@ class SegmentWriter:
         self.max_pending = max_pending or 2 * threads
         self.max_pending_bytes = max_pending_bytes
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lake-writer")
-        self._pending: deque[Future[Landed | None]] = deque()
-        self._sizes: deque[int] = deque()  # each pending segment's bytes of lines
+        self._pending: deque[tuple[Future[Landed | None], int]] = deque()  # with the segment's bytes of lines
         self._pending_bytes = 0
 
     def submit(self, segment: ClosedSegment) -> None:
         size = sum(len(lines) for _day, _start, lines in segment.files)
-        self._pending.append(self._pool.submit(self._land, segment))
-        self._sizes.append(size)
+        self._pending.append((self._pool.submit(self._land, segment), size))
         self._pending_bytes += size
 
     def _land(self, segment: ClosedSegment) -> Landed | None:
@@ -80,12 +78,12 @@ class SegmentWriter:
         one whose write gave up: nothing after it may be committed.
         """
         done: list[Landed] = []
-        while self._pending and (block or self._pending[0].done()):
-            result = self._pending.popleft().result()
-            self._pending_bytes -= self._sizes.popleft()
+        while self._pending and (block or self._pending[0][0].done()):
+            landing, size = self._pending.popleft()
+            self._pending_bytes -= size
+            result = landing.result()
             if result is None:
                 self._pending.clear()
-                self._sizes.clear()
                 self._pending_bytes = 0
                 return done, False
             done.append(result)
@@ -94,7 +92,7 @@ class SegmentWriter:
     def wait_for_room(self) -> None:
         """Block until the oldest pending segment is written (call when `full`)."""
         if self._pending:
-            wait([self._pending[0]])
+            wait([self._pending[0][0]])
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)

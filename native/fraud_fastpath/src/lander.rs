@@ -13,8 +13,8 @@ use memchr::memmem;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
-use pyo3::intern;
 
+use crate::messages::{message_fields, MessageFields};
 use crate::timestamp::utc_micros;
 
 const EVENT_TIME_KEY: &[u8] = b"\"event_time\":\"";
@@ -138,19 +138,16 @@ impl SegmentBuilder {
     /// the GIL released: the lander's loop consumes the next batch meanwhile. Records this module
     /// does not decide go to Python in between, in batch order, before any record is placed.
     fn add(&mut self, py: Python<'_>, records: &Bound<'_, PyList>) -> PyResult<Vec<ClosedSegment>> {
-        let (value_name, partition_name, offset_name) =
-            (intern!(py, "value"), intern!(py, "partition"), intern!(py, "offset"));
-        let count = records.len();
-        let (mut values, mut partitions, mut offsets) =
-            (Vec::with_capacity(count), Vec::with_capacity(count), Vec::with_capacity(count));
-        for message in records.iter() {
-            let value = message.call_method0(value_name)?;
-            values.push(if value.is_none() { PyBytes::new(py, b"") } else { value.cast_into::<PyBytes>()? });
-            partitions.push(message.call_method0(partition_name)?.extract::<i32>()?);
-            offsets.push(message.call_method0(offset_name)?.extract::<i64>()?);
-        }
-        let bytes: Vec<&[u8]> = values.iter().map(|value| value.as_bytes()).collect();
+        let MessageFields { values, partitions, offsets } = message_fields(records)?;
+        let bytes: Vec<&[u8]> = values.iter().map(|value| value.as_ref().map_or(&b""[..], |v| v.as_bytes())).collect();
         let (interval_s, rotate_records, open) = (self.interval_s, self.rotate_records, &mut self.open);
+        let place_all = |open: &mut Vec<OpenSegment>, placed: &mut dyn Iterator<Item = (usize, &str, i64, &[u8])>| {
+            let mut closed = Vec::new();
+            for (index, day, bucket, line) in placed {
+                place(open, rotate_records, partitions[index], offsets[index], day, bucket, line, &mut closed);
+            }
+            closed
+        };
         // Usually one pass without the GIL decides and places every record; else it returns each
         // record's (day, bucket) if decided here and whether its line needs re-encoding.
         let outcome = py.detach(|| {
@@ -160,45 +157,40 @@ impl SegmentBuilder {
             if decided.iter().any(|(found, line_break)| found.is_none() || *line_break) {
                 return Err(decided);
             }
-            let mut closed = Vec::new();
-            for (index, (found, _)) in decided.iter().enumerate() {
-                let (day, bucket) = found.expect("every record decided");
-                place(open, rotate_records, partitions[index], offsets[index], day, bucket, bytes[index], &mut closed);
-            }
-            Ok(closed)
+            let mut placed = decided.iter().enumerate()
+                .map(|(index, (found, _))| {
+                    let (day, bucket) = found.expect("every record decided");
+                    (index, day, bucket, bytes[index])
+                });
+            Ok(place_all(open, &mut placed))
         });
         let closed = match outcome {
             Ok(closed) => closed,
             Err(decided) => {
-                let mut from_python: Vec<Option<(String, i64)>> = Vec::with_capacity(count);
-                let mut reencoded: Vec<Option<Bound<'_, PyBytes>>> = Vec::with_capacity(count);
+                let mut from_python: Vec<Option<(String, i64)>> = Vec::with_capacity(decided.len());
+                let mut reencoded: Vec<Option<Bound<'_, PyBytes>>> = Vec::with_capacity(decided.len());
                 for (index, (found, line_break)) in decided.iter().enumerate() {
+                    let value = values[index].clone().unwrap_or_else(|| PyBytes::new(py, b""));
                     from_python.push(match found {
                         Some(_) => None,
-                        None => Some(self.fallback.call1(py, (records.get_item(index)?, &values[index]))?.extract(py)?),
+                        None => Some(self.fallback.call1(py, (records.get_item(index)?, &value))?.extract(py)?),
                     });
                     reencoded.push(match line_break {
                         false => None,
-                        true => Some(self.reencode.call1(py, (&values[index],))?.into_bound(py).cast_into::<PyBytes>()?),
+                        true => Some(self.reencode.call1(py, (&value,))?.into_bound(py).cast_into::<PyBytes>()?),
                     });
                 }
-                let placed: Vec<(&str, i64, &[u8])> = (0..count)
+                let placed: Vec<(usize, &str, i64, &[u8])> = (0..decided.len())
                     .map(|index| {
                         let (day, bucket) = decided[index].0.unwrap_or_else(|| {
                             let (day, bucket) = from_python[index].as_ref().expect("asked Python for every undecided record");
                             (day.as_str(), *bucket)
                         });
-                        (day, bucket, reencoded[index].as_ref().map_or(bytes[index], |line| line.as_bytes()))
+                        (index, day, bucket, reencoded[index].as_ref().map_or(bytes[index], |line| line.as_bytes()))
                     })
                     .collect();
                 let open = &mut self.open;
-                py.detach(|| {
-                    let mut closed = Vec::new();
-                    for (index, (day, bucket, line)) in placed.iter().enumerate() {
-                        place(open, rotate_records, partitions[index], offsets[index], day, *bucket, line, &mut closed);
-                    }
-                    closed
-                })
+                py.detach(|| place_all(open, &mut placed.into_iter()))
             }
         };
         closed.into_iter().map(|segment| segment.close(py)).collect()

@@ -18,6 +18,7 @@ mod fields;
 mod ip;
 mod json_object;
 mod lander;
+mod messages;
 mod screen;
 mod timestamp;
 

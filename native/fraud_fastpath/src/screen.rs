@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::intern;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::dedup::DedupWindow;
+use crate::messages::{message_fields, MessageFields};
 use crate::fields::{FastMap, FieldSpec, Kind, LabelledBy, NullWhen, Scalar};
 use crate::json_object::{self, Keys, Value};
 use crate::{amount, ip, timestamp};
@@ -74,16 +74,7 @@ impl Screen {
     /// `max_bytes` and tombstones get no answer (the reference decides them).
     fn screen(&self, records: &Bound<'_, PyList>, latest_micros: i64, max_bytes: usize) -> PyResult<Screened> {
         let py = records.py();
-        let (value_name, partition_name, offset_name) =
-            (intern!(py, "value"), intern!(py, "partition"), intern!(py, "offset"));
-        let count = records.len();
-        let (mut values, mut partitions, mut offsets) =
-            (Vec::with_capacity(count), Vec::with_capacity(count), Vec::with_capacity(count));
-        for message in records.iter() {
-            values.push(message.call_method0(value_name)?.cast_into::<PyBytes>().ok());
-            partitions.push(message.call_method0(partition_name)?.extract::<i64>()?);
-            offsets.push(message.call_method0(offset_name)?.extract::<i64>()?);
-        }
+        let MessageFields { values, partitions, offsets } = message_fields(records)?;
         let payloads: Vec<Option<&[u8]>> =
             values.iter().map(|v| v.as_ref().map(|b| b.as_bytes()).filter(|p| p.len() <= max_bytes)).collect();
         let ids = py.detach(|| {
@@ -100,7 +91,7 @@ impl Screen {
 pub struct Screened {
     records: Py<PyList>,
     ids: Vec<Option<Arc<str>>>, // the accepted transaction_id; None: ask the reference
-    partitions: Vec<i64>,
+    partitions: Vec<i32>,
     offsets: Vec<i64>,
 }
 
@@ -114,7 +105,7 @@ impl Screened {
     fn forward_run(&self, py: Python<'_>, start: usize, windows: &Bound<'_, PyDict>, forward: &Bound<'_, PyList>)
                    -> PyResult<usize> {
         let records = self.records.bind(py);
-        let mut current: Option<(i64, Bound<'_, DedupWindow>)> = None;
+        let mut current: Option<(i32, Bound<'_, DedupWindow>)> = None;
         for index in start..self.ids.len() {
             let Some(id) = &self.ids[index] else { return Ok(index) };
             let partition = self.partitions[index];
