@@ -41,8 +41,8 @@ import uuid
 from pathlib import Path
 from datetime import date
 
-from validator_bench_helpers import (create_topics, delete_index, delete_topics, median_run, produce_workload, run_processes,
-                                     warn_about_background_load)
+from validator_bench_helpers import (create_topics, delete_index, delete_topics, median_run, produce_workload,
+                                     run_processes, warn_about_background_load)
 from results import update_row
 
 from fraud_platform.settings import LanderSettings, Settings

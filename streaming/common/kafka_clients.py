@@ -52,6 +52,14 @@ def transactional_producer_config(settings: Settings, transactional_id: str, tra
         # Same key-to-partition mapping as the Java clients (Kafka Streams, Connect).
         "partitioner": "murmur2_random",
         "queue.buffering.max.messages": 200000,
+        # Back-to-back transactions: the next one's AddPartitionsToTxn/AddOffsetsToTxn often reaches
+        # the coordinator before it has written the previous one's commit markers, and is refused
+        # with CONCURRENT_TRANSACTIONS. The Java producer retries a transaction's first
+        # AddPartitionsToTxn refused so after 20 ms (KAFKA-5482) instead of its 100 ms
+        # retry.backoff.ms; librdkafka has no such case, so the first backoff is 20 ms here
+        # (still doubling up to retry.backoff.max.ms). Measured on the validator: 8-20 refusals a
+        # million messages; send_offsets_to_transaction took 3.1-4.9 s in all, 2.6-2.8 s with 20 ms.
+        "retry.backoff.ms": 20,
     }
 
 

@@ -6,7 +6,7 @@
 /// Python's `repr`), i.e. the number the producer wrote. An amount of exactly the maximum is
 /// left to the Python reference, which compares the binary float with the decimal limit exactly.
 pub fn is_valid(value: f64, max_cents: i64) -> bool {
-    if !(value > 0.0) || !value.is_finite() || value > 1e15 {
+    if !value.is_finite() || value <= 0.0 || value > 1e15 {  // NaN is not finite: refused first
         return false;
     }
     let text = value.to_string(); // digits and at most one '.': the value is finite and positive
