@@ -109,6 +109,8 @@ def _scalar(value: object) -> object:
 
 
 def _safe(text: str, limit: int) -> str:
+    if text.isascii():  # a flag CPython keeps on every str: the usual case costs no scan
+        return text[:limit]
     # Lone surrogates (from "\ud800" escapes) cannot be encoded as UTF-8 by the ES client.
     return text[:limit].encode("utf-8", "replace").decode("utf-8")
 
