@@ -7,8 +7,9 @@ group peaked at 177-186 MB each against 194-204 MB with glibc's 16 (3 alternatin
 
 The lander's threads all allocate a lot at once: the consumer its Messages, the builder its
 segments, the writers their compressed files. Sharing two arenas, they queued on each other's
-malloc locks, the main thread while holding the GIL (0.77 of the plain consumer against 0.83 with
-eight arenas, 4 alternating rounds; peak RSS 170-179 MB either way). It gets one arena a thread.
+malloc locks, the main thread while holding the GIL. It gets one arena a thread: the lander
+benchmark gave 0.83 of the plain consumer against 0.80 with two arenas, in the same hour (peak RSS
+185 against 179 MB; bench/README.md).
 
 A user's own MALLOC_ARENA_MAX (glibc reads it at start) is left alone.
 """
