@@ -45,7 +45,7 @@ class BatchReader:
         return records
 
     def forget(self, partition: int) -> None:
-        """A revoked partition is no longer ours to be caught up on."""
+        """A revoked or rewound partition is not caught up until its end is read again."""
         self.caught_up.discard(partition)
 
     def all_caught_up(self) -> bool:

@@ -104,7 +104,10 @@ class Lander:
         settle_collector()
         try:
             while not self.shutdown.requested:
-                records = self.reader.next_batch()
+                # --drain: once every partition is at its end, poll no more (a poll would wait out
+                # its timeout for nothing): write what is open, commit, exit.
+                at_end = self.options.drain and self.reader.all_caught_up()
+                records = [] if at_end else self.reader.next_batch()
                 if records:
                     self.in_build.append(self.building.submit(self._build, records))
                 # Without new records there is nothing to overlap: let the builder catch up.

@@ -137,7 +137,10 @@ class Validator:
         backoff = 1.0
         try:
             while not self.shutdown.requested:
-                records = self.reader.next_batch()
+                # --drain: once every partition is at its end, poll no more (a poll would wait out
+                # its timeout for nothing): settle the transaction in flight, then exit.
+                at_end = self.options.drain and self.reader.all_caught_up()
+                records = [] if at_end else self.reader.next_batch()
                 batch = self._decide(records) if records else None
                 settling = self.in_flight is not None
                 if (failure := self._settle()) is not None:
@@ -287,6 +290,7 @@ class Validator:
             return  # shutdown requested: nothing was committed by this batch's attempt, exit is safe
         for partition, first in firsts.items():
             self.windows.pop(partition, None)
+            self.reader.forget(partition)  # rewound: not at its end until read again
             offset = committed.get(partition)
             self._seek(TopicPartition(self.options.raw_topic, partition, first if offset is None else offset))
         lag = consumer_lag(self.consumer)
