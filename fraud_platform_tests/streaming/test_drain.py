@@ -3,6 +3,7 @@ a partition rewound after a failed batch is not at its end until it is read agai
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -26,21 +27,33 @@ def wait_for_log(process, text: str, timeout: float = 60) -> None:
     raise AssertionError(f"no {text!r} in the log within {timeout} s")
 
 
+def refuse_writes(es: Elasticsearch, index: str, until: threading.Event) -> None:
+    """The flood-stage block: Elasticsearch answers writes with 429, as when its disk is full.
+    Its disk monitor lifts the block by itself on a disk with room, so it is set again and again."""
+    while not until.is_set():
+        es.indices.put_settings(index=index, settings={"index.blocks.read_only_allow_delete": True})
+        until.wait(0.05)
+    es.indices.put_settings(index=index, settings={"index.blocks.read_only_allow_delete": None})
+
+
 def test_a_drain_holds_back_until_elasticsearch_takes_writes_again(pipeline, settings):
-    # Two batches reach every partition's end; the first one's invalid messages cannot be written.
+    # Two batches reach every partition's end; their invalid messages cannot be written.
     messages = workload(600, seed=8)
     assert any(m.fate != "valid" for m in messages[:500])
     produce(settings.kafka.client_config(), pipeline.raw_topic, messages)
     InvalidIndex(settings.elasticsearch.url, pipeline.index).ensure()
     es = Elasticsearch(settings.elasticsearch.url)
-    # The flood-stage block: Elasticsearch refuses writes with 429, as when its disk is full.
     es.indices.put_settings(index=pipeline.index, settings={"index.blocks.read_only_allow_delete": True})
+    lifted = threading.Event()
+    blocker = threading.Thread(target=refuse_writes, args=(es, pipeline.index, lifted))
+    blocker.start()
     try:
         validator = pipeline.start(pipeline.validator_args("v0", "--drain", "--batch-size", "500"), "validator")
         wait_for_log(validator, "not advancing (ElasticsearchUnavailable")
         time.sleep(2)  # a retry or two, each reading to the end again and failing
     finally:
-        es.indices.put_settings(index=pipeline.index, settings={"index.blocks.read_only_allow_delete": None})
+        lifted.set()
+        blocker.join()
     assert validator.wait(120) == 0, pipeline.log_tail("validator")
     pipeline.run(pipeline.lander_args("l0", "--drain"), "lander")
 
