@@ -82,14 +82,19 @@ class Pipeline:
     @staticmethod
     def wait_ready(process: subprocess.Popen, timeout: float = 60) -> None:
         """Until the process logs that it consumes (its signal handlers are installed by then)."""
+        Pipeline.wait_for_log(process, " validating ", " landing ", timeout=timeout)
+
+    @staticmethod
+    def wait_for_log(process: subprocess.Popen, *texts: str, timeout: float = 60) -> None:
+        """Until the running process logs one of `texts`."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = process.log_path.read_text(errors="replace")  # type: ignore[attr-defined]
-            if " validating " in text or " landing " in text:
+            if any(wanted in text for wanted in texts):
                 return
             assert process.poll() is None, text[-3000:]
             time.sleep(0.1)
-        raise TimeoutError(f"{process.args} did not start")
+        raise TimeoutError(f"{process.args} did not log {' or '.join(map(repr, texts))} within {timeout} s")
 
     def log_tail(self, name: str, lines: int = 40) -> str:
         text = self.logs[name].read_text(errors="replace").splitlines()

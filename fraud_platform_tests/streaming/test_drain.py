@@ -18,21 +18,11 @@ from .workload import produce, workload
 pytestmark = [pytest.mark.services]
 
 
-def wait_for_log(process, text: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in process.log_path.read_text(errors="replace"):
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"no {text!r} in the log within {timeout} s")
-
-
 def refuse_writes(es: Elasticsearch, index: str, until: threading.Event) -> None:
     """The flood-stage block: Elasticsearch answers writes with 429, as when its disk is full.
     Its disk monitor lifts the block by itself on a disk with room, so it is set again and again."""
-    while not until.is_set():
+    while not until.wait(0.05):
         es.indices.put_settings(index=index, settings={"index.blocks.read_only_allow_delete": True})
-        until.wait(0.05)
     es.indices.put_settings(index=index, settings={"index.blocks.read_only_allow_delete": None})
 
 
@@ -49,7 +39,7 @@ def test_a_drain_holds_back_until_elasticsearch_takes_writes_again(pipeline, set
     blocker.start()
     try:
         validator = pipeline.start(pipeline.validator_args("v0", "--drain", "--batch-size", "500"), "validator")
-        wait_for_log(validator, "not advancing (ElasticsearchUnavailable")
+        pipeline.wait_for_log(validator, "not advancing (ElasticsearchUnavailable")
         time.sleep(2)  # a retry or two, each reading to the end again and failing
     finally:
         lifted.set()

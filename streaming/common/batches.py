@@ -23,7 +23,11 @@ class BatchReader:
         self.log = log
         self.caught_up: set[int] = set()
 
-    def next_batch(self) -> list[Message]:
+    def next_batch(self, stop_at_end: bool = False) -> list[Message]:
+        """The next batch's records. With `stop_at_end` (--drain), none once every assigned
+        partition is at its end: a poll then would only wait out its timeout."""
+        if stop_at_end and self.all_caught_up():
+            return []
         batch = self.consumer.consume(self.batch_size, timeout=self.timeout_s)
         # One method call per record in the usual batch, all records: this loop is on the main
         # thread of both processes, a third of a microsecond per record in the full walk below.
@@ -49,6 +53,8 @@ class BatchReader:
         self.caught_up.discard(partition)
 
     def all_caught_up(self) -> bool:
+        if not self.caught_up:  # the usual answer while records flow, without asking the consumer
+            return False
         assigned = {tp.partition for tp in self.consumer.assignment()}
         return bool(assigned) and assigned <= self.caught_up
 

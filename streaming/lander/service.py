@@ -104,10 +104,7 @@ class Lander:
         settle_collector()
         try:
             while not self.shutdown.requested:
-                # --drain: once every partition is at its end, poll no more (a poll would wait out
-                # its timeout for nothing): write what is open, commit, exit.
-                at_end = self.options.drain and self.reader.all_caught_up()
-                records = [] if at_end else self.reader.next_batch()
+                records = self.reader.next_batch(stop_at_end=self.options.drain)
                 if records:
                     self.in_build.append(self.building.submit(self._build, records))
                 # Without new records there is nothing to overlap: let the builder catch up.

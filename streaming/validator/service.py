@@ -137,10 +137,7 @@ class Validator:
         backoff = 1.0
         try:
             while not self.shutdown.requested:
-                # --drain: once every partition is at its end, poll no more (a poll would wait out
-                # its timeout for nothing): settle the transaction in flight, then exit.
-                at_end = self.options.drain and self.reader.all_caught_up()
-                records = [] if at_end else self.reader.next_batch()
+                records = self.reader.next_batch(stop_at_end=self.options.drain)
                 batch = self._decide(records) if records else None
                 settling = self.in_flight is not None
                 if (failure := self._settle()) is not None:
