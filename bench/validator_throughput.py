@@ -2,11 +2,11 @@
 
 The pass-through (bench/validator_passthrough.py) consumes and produces with the same client
 settings, batch size and Kafka transactions, but validates nothing and writes nothing to
-Elasticsearch. Each run reads the same raw topic (fresh groups, fresh output topics). Throughput
-is messages / (drained - assigned) from each process's own log, so interpreter start-up is left
-out; peak RSS is sampled with psutil. Runs against the local stack's Kafka and Elasticsearch
-(`fraud-platform stack up --profile embedded`: the services profile's Dagster daemon loads the
-machine).
+Elasticsearch. Each run reads the same raw topic (fresh groups, output topics and invalid
+indices). Throughput is messages / (drained - assigned) from each process's own log, so
+interpreter start-up is left out; peak RSS is sampled with psutil. Runs against the local
+stack's Kafka and Elasticsearch (`fraud-platform stack up --profile embedded`: the services
+profile's Dagster daemon loads the machine).
 
 On a small shared machine one run of each varies by a third from run to run, so the pass-through
 and the validator run alternately --rounds times and the medians are compared (each round's
@@ -53,13 +53,17 @@ def main() -> None:
     tag = uuid.uuid4().hex[:8]
     raw = f"bench-raw-{tag}"
     outs = [f"bench-out{i}-{tag}" for i in range(2 * args.rounds + 1)]
+    indices: set[str] = set()
     create_topics(settings, raw, *outs)
     try:
         produce_workload(settings, raw, args.messages, valid_only=args.valid_only)
 
         def validator(out: str, group: str, instance: str) -> list[str]:
+            # An index per group: each run writes new documents, as a validator does in steady state;
+            # a shared one would make every later run overwrite the first run's documents.
+            indices.add(f"bench-invalid-{group}")
             return [sys.executable, "-m", "streaming.validator.cli", "--raw-topic", raw, "--validated-topic", out,
-                    "--group", group, "--instance", instance, "--index", f"bench-invalid-{tag}",
+                    "--group", group, "--instance", instance, "--index", f"bench-invalid-{group}",
                     "--batch-size", str(BATCH), "--metrics-port", "-1", "--drain"]
 
         passthroughs, ones = [], []
@@ -73,7 +77,8 @@ def main() -> None:
         two = run_processes([validator(outs[-1], f"two-{tag}", "a"), validator(outs[-1], f"two-{tag}", "b")])
     finally:
         delete_topics(settings, raw, *outs)
-        delete_index(settings, f"bench-invalid-{tag}")
+        for index in indices:
+            delete_index(settings, index)
     report(args, median_run(passthroughs), median_run(ones), two)
 
 
