@@ -53,15 +53,14 @@ def main() -> None:
     tag = uuid.uuid4().hex[:8]
     raw = f"bench-raw-{tag}"
     outs = [f"bench-out{i}-{tag}" for i in range(2 * args.rounds + 1)]
-    indices: set[str] = set()
+    # An invalid index per group: each run writes new documents, as a validator does in steady
+    # state; a shared one would make every later run overwrite the first run's documents.
+    groups = [f"one{r}-{tag}" for r in range(args.rounds)] + [f"two-{tag}"]
     create_topics(settings, raw, *outs)
     try:
         produce_workload(settings, raw, args.messages, valid_only=args.valid_only)
 
         def validator(out: str, group: str, instance: str) -> list[str]:
-            # An index per group: each run writes new documents, as a validator does in steady state;
-            # a shared one would make every later run overwrite the first run's documents.
-            indices.add(f"bench-invalid-{group}")
             return [sys.executable, "-m", "streaming.validator.cli", "--raw-topic", raw, "--validated-topic", out,
                     "--group", group, "--instance", instance, "--index", f"bench-invalid-{group}",
                     "--batch-size", str(BATCH), "--metrics-port", "-1", "--drain"]
@@ -70,15 +69,15 @@ def main() -> None:
         for r in range(args.rounds):
             passthroughs.append(run_processes([[sys.executable, str(Path(__file__).with_name("validator_passthrough.py")),
                                                 raw, outs[2 * r], f"pass{r}-{tag}", str(BATCH)]]))
-            ones.append(run_processes([validator(outs[2 * r + 1], f"one{r}-{tag}", "a")]))
+            ones.append(run_processes([validator(outs[2 * r + 1], groups[r], "a")]))
             print(f"  round {r + 1}: pass-through {args.messages / passthroughs[-1].seconds:,.0f} msg/s, validator "
                   f"{args.messages / ones[-1].seconds:,.0f} msg/s "
                   f"({passthroughs[-1].seconds / ones[-1].seconds:.2f})", flush=True)
-        two = run_processes([validator(outs[-1], f"two-{tag}", "a"), validator(outs[-1], f"two-{tag}", "b")])
+        two = run_processes([validator(outs[-1], groups[-1], "a"), validator(outs[-1], groups[-1], "b")])
     finally:
         delete_topics(settings, raw, *outs)
-        for index in indices:
-            delete_index(settings, index)
+        for group in groups:  # absent ones (a run that never started) are ignored
+            delete_index(settings, f"bench-invalid-{group}")
     report(args, median_run(passthroughs), median_run(ones), two)
 
 
