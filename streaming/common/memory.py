@@ -1,15 +1,17 @@
-"""Fewer glibc malloc arenas for the streaming processes.
+"""A bounded number of glibc malloc arenas for the streaming processes: one per busy thread.
 
 glibc gives each thread that allocates its own arena, up to 8 per core, and keeps their freed
-memory. The validator's helper threads (Kafka transaction calls, Elasticsearch writes) allocate
-little but each leave an arena behind. Two arenas are plenty for them: two validators of one
-group peaked at 177-186 MB each against 194-204 MB with glibc's 16 (3 alternating rounds).
+memory, so on a large machine a process's idle arenas add up. Eight is one per busy thread of
+either process: the main thread, librdkafka's broker and main threads, and the validator's
+committer, transaction and Elasticsearch threads, or the lander's builder and four lake writers.
 
-The lander's threads all allocate a lot at once: the consumer its Messages, the builder its
-segments, the writers their compressed files. Sharing two arenas, they queued on each other's
-malloc locks, the main thread while holding the GIL. It gets one arena a thread: the lander
-benchmark gave 0.83 of the plain consumer against 0.80 with two arenas, in the same hour (peak RSS
-185 against 179 MB; bench/README.md).
+Fewer arenas are not cheaper. Threads that share an arena queue on its lock, the main thread
+while holding the GIL: consume() allocates every Message while librdkafka's threads allocate the
+fetched records and the helpers their own buffers.
+- The lander, sharing two: 0.80 of the plain consumer against 0.83 with eight in the same hour
+  (peak RSS 179 against 185 MB).
+- The validator, sharing two: 11.3-14.0 s a million against 10.3-12.4 s with eight, slower in all
+  eleven alternating rounds, and 1.5-2 s more CPU (peak RSS 134 MB against 124 MB; bench/README.md).
 
 A user's own MALLOC_ARENA_MAX (glibc reads it at start) is left alone.
 """
@@ -21,8 +23,7 @@ import ctypes.util
 import os
 
 M_ARENA_MAX = -8  # from glibc's malloc.h
-ARENAS = 2
-LANDER_ARENAS = 8  # its main thread, builder, four lake writers and librdkafka's busy threads
+ARENAS = 8
 
 
 def limit_malloc_arenas(arenas: int = ARENAS) -> bool:

@@ -8,7 +8,7 @@ import click
 
 from fraud_platform.settings import Settings
 from streaming.common.logs import configure_logging
-from streaming.common.memory import LANDER_ARENAS, limit_malloc_arenas
+from streaming.common.memory import limit_malloc_arenas
 
 from .service import Lander, LanderOptions
 
@@ -32,7 +32,7 @@ def main(topic, group, instance, lake_root, batch_size, rotate_records, rotate_i
          metrics_port, drain, log_level) -> None:
     """Land validated-transactions in the lake raw stage as exactly-once .jsonl.gz files."""
     configure_logging("fraud-lander", log_level)
-    limit_malloc_arenas(LANDER_ARENAS)
+    limit_malloc_arenas()
     settings = Settings.from_env()
     options = LanderOptions.from_settings(
         settings, topic=topic, group=group, instance=instance, lake_root=lake_root, batch_size=batch_size,
