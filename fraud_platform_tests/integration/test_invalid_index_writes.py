@@ -94,8 +94,8 @@ def test_no_server_means_unavailable_so_the_batch_is_held_back():
 
 
 def test_the_validator_does_not_load_the_heavy_optional_libraries():
-    # The `elasticsearch` package imports pyarrow and numpy when installed: 38 MB of the validator's
-    # 200 MB budget. The validator's process must get by without them.
+    # The `elasticsearch` package imports pyarrow and numpy when installed: about 40 MB of the
+    # validator's 200 MB budget. The validator's process must get by without them.
     loaded = subprocess.run(
         [sys.executable, "-c", "import sys, streaming.validator.cli; "
                                "print(sorted(m for m in ('elasticsearch', 'pyarrow', 'numpy', 'pandas') if m in sys.modules))"],

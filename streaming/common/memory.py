@@ -11,7 +11,7 @@ fetched records and the helpers their own buffers.
 - The lander, sharing two: 0.80 of the plain consumer against 0.83 with eight in the same hour
   (peak RSS 179 against 185 MB).
 - The validator, sharing two: 11.3-14.0 s a million against 10.3-12.4 s with eight, slower in all
-  eleven alternating rounds, and 1.5-2 s more CPU (peak RSS 134 MB against 124 MB; bench/README.md).
+  eleven alternating rounds, and 1.5-2 s more CPU; peak RSS 124-135 MB with eight (bench/README.md).
 
 A user's own MALLOC_ARENA_MAX (glibc reads it at start) is left alone.
 """

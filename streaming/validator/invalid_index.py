@@ -2,8 +2,9 @@
 
 It speaks to Elasticsearch through elastic-transport, the official client's own HTTP layer, and
 not through the `elasticsearch` package: that package imports pyarrow and numpy when they are
-installed (as they are here, for Spark and the models), which cost the validator 38 MB of its
-200 MB budget and half a second of start-up for three API calls it does not need them for.
+installed (as they are here, for Spark and the models). They cost the validator about 40 MB of
+its 200 MB budget (peak RSS 175 -> 134 MB) and 0.6 s of start-up, for three requests that need
+neither.
 """
 
 from __future__ import annotations
