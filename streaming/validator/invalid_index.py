@@ -81,23 +81,23 @@ class InvalidIndex:
 
     def ensure(self) -> None:
         """Create the index with its mapping unless it exists."""
-        if self._request("HEAD", f"/{self.index}", what=f"checking index {self.index}")[0] == 200:
+        if self._request("HEAD", f"/{self.index}", what=f"checking index {self.index}", tolerate=(404,))[0] == 200:
             return
-        what = f"creating index {self.index}"
-        status, body = self._request("PUT", f"/{self.index}", {"mappings": invalid_index_mapping()}, what=what)
-        if status >= 300 and "resource_already_exists" not in str(body):  # another validator was first
-            raise ElasticsearchRefused(status, what, body)
+        try:
+            self._request("PUT", f"/{self.index}", {"mappings": invalid_index_mapping()},
+                          what=f"creating index {self.index}")
+        except ElasticsearchRefused as refused:
+            if "resource_already_exists" not in str(refused.body):  # else another validator was first
+                raise
 
     def write(self, documents: list[tuple[str, dict[str, Any]]]) -> None:
         """Index every document (by its _id) or raise; every item's result is checked."""
         pending = dict(documents)
         degraded: set[str] = set()
         while pending:
-            what = f"bulk write to {self.index}"
-            http_status, response = self._request("POST", f"/_bulk?filter_path={BULK_RESPONSE_FIELDS}",
-                                                  self._ndjson(pending), what=what, content_type="application/x-ndjson")
-            if http_status >= 300:
-                raise ElasticsearchRefused(http_status, what, response)
+            _status, response = self._request("POST", f"/_bulk?filter_path={BULK_RESPONSE_FIELDS}",
+                                              self._ndjson(pending), what=f"bulk write to {self.index}",
+                                              content_type="application/x-ndjson")
             retry: dict[str, dict[str, Any]] = {}
             for item in response["items"]:
                 result = item["index"]
@@ -121,9 +121,9 @@ class InvalidIndex:
         return b"\n".join(lines) + b"\n"
 
     def _request(self, method: str, target: str, body: Any = None, *, what: str,
-                 content_type: str = "application/json") -> tuple[int, Any]:
-        """(HTTP status, parsed body); ElasticsearchUnavailable when there is no answer, or one
-        that says "later" (429, 5xx)."""
+                 content_type: str = "application/json", tolerate: tuple[int, ...] = ()) -> tuple[int, Any]:
+        """(HTTP status, parsed body) of a 2xx answer or a `tolerate`d one. No answer, or one that
+        says "later" (429, 5xx): ElasticsearchUnavailable. Any other: ElasticsearchRefused."""
         headers = {"accept": "application/json"}
         if body is not None:
             headers["content-type"] = content_type
@@ -132,9 +132,11 @@ class InvalidIndex:
         except TransportError as error:
             raise ElasticsearchUnavailable(f"{what}: {error}") from error
         status = response.meta.status
+        if status < 300 or status in tolerate:
+            return status, response.body
         if status == 429 or status >= 500:
             raise ElasticsearchUnavailable(f"{what}: HTTP {status}: {str(response.body)[:500]}")
-        return status, response.body
+        raise ElasticsearchRefused(status, what, response.body)
 
     def close(self) -> None:
         self.transport.close()
