@@ -8,6 +8,7 @@ which decodes generically and runs every rule so the report lists all failures.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -105,6 +106,19 @@ def decide(payload: bytes | bytearray | memoryview, ctx: Context) -> tuple[Trans
     # check_document is the reference; should the quick answer ever disagree, it decides.
     violations = check_document(msgspec.structs.asdict(record), ctx, shape_checked=True)
     return (None if violations else record), violations
+
+
+def name_violations(payload: bytes | bytearray | memoryview, ctx: Context, suspects: Collection[str]
+                    ) -> list[Violation]:
+    """decide()'s violations of a payload that is a flat JSON object of distinct contract fields,
+    given the only fields that may break a rule of their own (the validator's native screen
+    vouches for the rest, so they are not checked again). [] means none was found: decide() must
+    then judge it, as only decide() can say a message is valid."""
+    try:
+        doc = _GENERIC.decode(payload)
+    except (msgspec.DecodeError, RecursionError):
+        return []
+    return check_document(doc, ctx, suspects=suspects) if isinstance(doc, dict) else []
 
 
 def _slow_path(payload: bytes | bytearray | memoryview, ctx: Context, error: Exception) -> list[Violation]:

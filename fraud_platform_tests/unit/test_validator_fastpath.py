@@ -24,7 +24,7 @@ from hypothesis import given, settings, strategies as st
 
 from fraud_platform.contract import FIELDS, Field, Kind, example_transaction
 from fraud_platform.contract.record import decide
-from fraud_platform.contract.rules import Context, _is_plain_ip
+from fraud_platform.contract.rules import Context, _is_plain_ip, check_field
 from fraud_platform_tests.streaming import fuzz
 from fraud_platform_tests.streaming.workload import defect_payloads, workload
 from streaming.generator.presets import default_config
@@ -67,6 +67,22 @@ def assert_agrees(screen, payload: bytes, context: Context = CONTEXT) -> str | N
         assert violations == [], f"the screen accepted {payload[:200]!r}, the reference says {violations}"
         assert record.transaction_id == accepted
     return accepted
+
+
+def assert_vouches(screen, payload: bytes, context: Context = CONTEXT) -> None:
+    """examine()'s promise on one payload: what it accepts the reference accepts, and every
+    present field it leaves out of its suspects passes the reference's rules for that field."""
+    verdict = screen.examine(payload, fastpath.micros(context.latest))
+    if verdict is None:
+        return
+    if isinstance(verdict, str):
+        assert decide(payload, context)[0].transaction_id == verdict
+        return
+    doc = msgspec.json.decode(payload)
+    for slot, field in enumerate(FIELDS):
+        if slot not in verdict and field.name in doc:
+            assert check_field(field, doc[field.name], context) is None, (
+                f"the screen vouched for {field.name}={doc[field.name]!r}, the reference rejects it")
 
 
 # -- what it accepts ------------------------------------------------------------------------------
@@ -115,13 +131,33 @@ def test_never_accepts_what_the_reference_rejects(screen, payload):
     assert_agrees(screen, payload, Context(LIMIT, datetime(2100, 1, 1, tzinfo=UTC)))
 
 
+@PROPERTY
+@given(mutated_records().map(lambda doc: json.dumps(doc).encode()) | fuzz.mutated_records() | fuzz.byte_mutations()
+       | fuzz.huge_numbers | st.binary(max_size=300), st.sampled_from([NOW, datetime(2100, 1, 1, tzinfo=UTC)]))
+def test_vouches_only_for_fields_the_reference_passes(screen, payload, now):
+    assert_vouches(screen, payload, Context(LIMIT, now))
+
+
+@native
+@PROPERTY
+@given(mutated_records().map(lambda doc: json.dumps(doc).encode()) | fuzz.mutated_records() | fuzz.byte_mutations()
+       | fuzz.huge_numbers, st.sampled_from([NOW, datetime(2100, 1, 1, tzinfo=UTC)]))
+def test_the_router_names_violations_alike_with_and_without_the_native_path(payload, now):
+    python, rust = MessageRouter(LIMIT, native=False), MessageRouter(LIMIT, native=True)
+    assert rust.route(payload, now) == python.route(payload, now)
+
+
 def test_rejects_every_defect_class(screen):
+    python, rust = MessageRouter(LIMIT, native=False), MessageRouter(LIMIT, native=True)
     for name, (payload, _reason) in defect_payloads().items():
         assert screen.accept(payload, LATEST) is None, name
+        assert_vouches(screen, payload)
+        assert rust.route(payload, NOW) == python.route(payload, NOW), name
     sink = MemorySink(keep=True)
     backfill(default_config(100).with_defects(rate=0.2), 5, date(2024, 3, 4), date(2024, 3, 6), sink)
     for value in sink.values:
         assert_agrees(screen, value)
+        assert_vouches(screen, value)
 
 
 @PROPERTY
@@ -170,6 +206,17 @@ def test_a_rule_it_does_not_know_turns_it_off(monkeypatch, caplog):
         with caplog.at_level(logging.WARNING):
             assert fastpath.contract_screen(LIMIT) is None
         assert "native screen off" in caplog.text
+
+
+def test_a_native_build_from_an_older_checkout_is_not_used(monkeypatch, caplog):
+    class OldScreen:  # has accept() but not examine()
+        def __init__(self, *args):
+            pass
+
+    monkeypatch.setattr(fastpath, "fraud_fastpath", type("OldBuild", (), {"Screen": OldScreen}))
+    with caplog.at_level(logging.WARNING):
+        assert fastpath.contract_screen(LIMIT) is None
+    assert "make install rebuilds it" in caplog.text
 
 
 def test_a_limit_in_fractions_of_a_cent_is_refused():

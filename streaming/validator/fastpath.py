@@ -4,8 +4,11 @@ Validating in Python costs about twice what consuming and producing a message co
 extension moves the per-message work of a valid message (decode, every rule, the dedup window)
 out of the interpreter. Its screen only ever *accepts*: for anything it is not certain about it
 answers None and the Python reference (fraud_platform.contract) decides and names the failed
-rules, so the reference alone defines what is valid. A differential property test
-(fraud_platform_tests/unit/test_validator_fastpath.py) holds the two together.
+rules, so the reference alone defines what is valid. For a message it does not accept,
+`Screen.examine` also lists the fields it cannot vouch for, and the reference checks only those
+(record.name_violations). Differential property tests
+(fraud_platform_tests/unit/test_validator_fastpath.py) hold the two together: what the screen
+accepts or vouches for, the reference passes too.
 
 Without the extension (no Rust toolchain at install time) the validator runs the reference on
 every message: the same answers, slower. FRAUD_VALIDATOR_NATIVE=false forces that path.
@@ -44,6 +47,9 @@ def contract_screen(max_amount: Decimal):
     not know: then every message takes the reference path)."""
     if fraud_fastpath is None:
         log.warning("native fast path not installed (make install builds it with cargo): validating in Python")
+        return None
+    if not hasattr(fraud_fastpath.Screen, "examine"):  # built from an older checkout
+        log.warning("native fast path is out of date (make install rebuilds it): validating in Python")
         return None
     try:
         return fraud_fastpath.Screen(*screen_arguments(max_amount))

@@ -7,7 +7,9 @@
 //! returns the transaction_id; otherwise None, and the Python reference (fraud_platform.contract)
 //! decides and names every failed rule. It may say None for a valid message (it then only costs
 //! time) but never accepts one the reference rejects; a differential property test holds it to
-//! that. `DedupWindow` is streaming/validator/dedup.py's window with the same interface.
+//! that. For a message it does not accept, `examine` also names the fields it cannot vouch for,
+//! so the reference checks only those; a second property test holds every field it vouches for
+//! to the reference's verdict on that field. `DedupWindow` is streaming/validator/dedup.py's window with the same interface.
 //! `SegmentBuilder` is streaming/lander/segment_builder.py's per-record loop (see lander.rs).
 
 use pyo3::prelude::*;

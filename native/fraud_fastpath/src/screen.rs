@@ -69,6 +69,23 @@ impl Screen {
         self.accepted_id(payload, latest_micros).map(|id| PyString::new(py, &id))
     }
 
+    /// accept(), and for a payload it does not accept the slots (FIELDS order) of the fields it
+    /// cannot vouch for: the reference need only check those (plus the cross-field rules) to name
+    /// what is wrong. None when the payload is not a flat object of known, distinct keys.
+    fn examine<'py>(&self, py: Python<'py>, payload: &[u8], latest_micros: i64) -> Option<Bound<'py, PyAny>> {
+        let values = json_object::parse(payload, &self.keys)?;
+        let suspects: Vec<usize> = self.fields.iter().zip(&values).enumerate()
+            .filter(|(_, (spec, value))| !self.field_ok(spec, value.as_ref(), latest_micros))
+            .map(|(slot, _)| slot)
+            .collect();
+        if suspects.is_empty() {
+            if let Some(id) = self.accepted_values(values) {
+                return Some(PyString::new(py, &id).into_any());
+            }
+        }
+        PyList::new(py, suspects).ok().map(Bound::into_any)
+    }
+
     /// A batch's screen answers, computed with the GIL released: the parse and every rule run
     /// while other threads (the committer producing the previous batch) go on. Messages over
     /// `max_bytes` and tombstones get no answer (the reference decides them).
@@ -131,12 +148,18 @@ impl Screened {
 
 impl Screen {
     fn accepted_id<'p>(&self, payload: &'p [u8], latest_micros: i64) -> Option<Cow<'p, str>> {
-        let mut values = json_object::parse(payload, &self.keys)?;
+        let values = json_object::parse(payload, &self.keys)?;
         for (spec, value) in self.fields.iter().zip(&values) {
             if !self.field_ok(spec, value.as_ref(), latest_micros) {
                 return None;
             }
         }
+        self.accepted_values(values)
+    }
+
+    /// The transaction_id of parsed values whose every field passed field_ok, if the cross-field
+    /// rules hold too.
+    fn accepted_values<'p>(&self, mut values: Vec<Option<Value<'p>>>) -> Option<Cow<'p, str>> {
         let get = |slot: usize| values[slot].as_ref().unwrap_or(&Value::Null);
         for rule in &self.null_when {
             if *get(rule.field) != Value::Null && rule.values.iter().any(|v| same(v, get(rule.when))) {
