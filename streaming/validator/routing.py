@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from confluent_kafka import Message
 
-from fraud_platform.contract import FIELDS, Violation
+from fraud_platform.contract import FIELD_NAMES, Violation
 from fraud_platform.contract.limits import MAX_MESSAGE_BYTES
 from fraud_platform.contract.record import decide, name_violations, oversized
 from fraud_platform.contract.rules import Context
@@ -27,7 +27,6 @@ class MessageRouter:
         # Accepts what is certainly valid, natively; None (also when not installed) = ask the reference.
         self._screen = contract_screen(max_amount) if native else None
         self.native = self._screen is not None
-        self._names = tuple(field.name for field in FIELDS)  # the screen's slots
 
     def route(self, payload: bytes | None, now: datetime) -> str | list[Violation]:
         """The transaction_id of a valid payload, else the non-empty list of its violations."""
@@ -42,7 +41,7 @@ class MessageRouter:
             # The screen names the fields it cannot vouch for: checking only those (and the
             # cross-field rules) names an invalid message's violations in 12 µs instead of 29.
             if verdict is not None and (violations := name_violations(
-                    data, self._context, {self._names[slot] for slot in verdict})):
+                    data, self._context, {FIELD_NAMES[slot] for slot in verdict})):
                 return violations
         record, violations = decide(data, self._context)
         return violations if record is None else record.transaction_id

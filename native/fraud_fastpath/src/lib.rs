@@ -9,7 +9,8 @@
 //! time) but never accepts one the reference rejects; a differential property test holds it to
 //! that. For a message it does not accept, `examine` also names the fields it cannot vouch for,
 //! so the reference checks only those; a second property test holds every field it vouches for
-//! to the reference's verdict on that field. `DedupWindow` is streaming/validator/dedup.py's window with the same interface.
+//! to the reference's verdict on that field. `DedupWindow` is streaming/validator/dedup.py's
+//! window with the same interface.
 //! `SegmentBuilder` is streaming/lander/segment_builder.py's per-record loop (see lander.rs).
 
 use pyo3::prelude::*;
