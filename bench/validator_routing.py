@@ -27,7 +27,8 @@ from confluent_kafka import Message  # noqa: E402
 from fraud_platform.contract import max_amount  # noqa: E402
 from fraud_platform.settings import Settings  # noqa: E402
 from fraud_platform_tests.streaming.workload import workload  # noqa: E402
-from streaming.validator.fastpath import fraud_fastpath, new_dedup_window  # noqa: E402
+from streaming.common.native_build import fraud_fastpath, unusable_reason  # noqa: E402
+from streaming.validator.fastpath import new_dedup_window  # noqa: E402
 from streaming.validator.batch_decision import decide_batch  # noqa: E402
 from streaming.validator.routing import MessageRouter  # noqa: E402
 
@@ -57,8 +58,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--update-results", action="store_true")
     args = parser.parse_args()
-    if fraud_fastpath is None:
-        sys.exit("native/fraud_fastpath is not installed: run `make install` (needs cargo)")
+    if (reason := unusable_reason(fraud_fastpath)) is not None:
+        sys.exit(f"native/fraud_fastpath {reason}: run `make install` (needs cargo)")
     payloads = [message.value for message in workload(args.messages, seed=42)]
     batched = batches(payloads, Settings.from_env().validator.batch_size)
     python, native = [], []

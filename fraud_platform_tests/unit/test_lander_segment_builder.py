@@ -17,13 +17,15 @@ from hypothesis import given, settings, strategies as st
 from streaming.generator.presets import default_config
 from streaming.generator.run import backfill
 from streaming.generator.sinks import MemorySink
+from streaming.common.native_build import unusable_reason
 from streaming.lander import segment_builder
 from streaming.lander.layout import compact_utc_day_and_epoch
 from streaming.lander.segment_builder import SegmentBuilder, new_segment_builder
 from streaming.lander.segments import bucket_of, compress
 
 PROPERTY = settings(max_examples=1500, deadline=None)
-native = pytest.mark.skipif(segment_builder.fraud_fastpath is None, reason="native/fraud_fastpath is not installed")
+NATIVE_UNUSABLE = unusable_reason(segment_builder.fraud_fastpath)
+native = pytest.mark.skipif(NATIVE_UNUSABLE is not None, reason=f"native/fraud_fastpath {NATIVE_UNUSABLE}")
 
 
 def test_ci_builds_the_native_segment_builder():

@@ -30,6 +30,8 @@ from fraud_platform_tests.streaming.workload import defect_payloads, workload
 from streaming.generator.presets import default_config
 from streaming.generator.run import backfill
 from streaming.generator.sinks import MemorySink
+from streaming.common import native_build
+from streaming.common.native_build import unusable_reason
 from streaming.validator import fastpath
 from streaming.validator.batch_decision import decide_batch
 from streaming.validator.dedup import DedupWindow
@@ -43,19 +45,20 @@ CONTEXT = Context(LIMIT, NOW)
 LATEST = fastpath.micros(CONTEXT.latest)
 PROPERTY = settings(max_examples=1500, deadline=None)
 
-native = pytest.mark.skipif(fastpath.fraud_fastpath is None, reason="native/fraud_fastpath is not installed")
+NATIVE_UNUSABLE = unusable_reason(fastpath.fraud_fastpath)
+native = pytest.mark.skipif(NATIVE_UNUSABLE is not None, reason=f"native/fraud_fastpath {NATIVE_UNUSABLE}")
 
 
 def test_ci_builds_the_native_fast_path():
     if os.environ.get("CI") != "true":
         pytest.skip("only CI must have cargo; elsewhere the Python path is a supported fallback")
-    assert fastpath.fraud_fastpath is not None, "make install did not build native/fraud_fastpath"
+    assert NATIVE_UNUSABLE is None, f"make install did not build native/fraud_fastpath: {NATIVE_UNUSABLE}"
 
 
 @pytest.fixture(scope="module")
 def screen():
-    if fastpath.fraud_fastpath is None:
-        pytest.skip("native/fraud_fastpath is not installed")
+    if NATIVE_UNUSABLE is not None:
+        pytest.skip(f"native/fraud_fastpath {NATIVE_UNUSABLE}")
     return fastpath.contract_screen(LIMIT)
 
 
@@ -209,14 +212,21 @@ def test_a_rule_it_does_not_know_turns_it_off(monkeypatch, caplog):
 
 
 def test_a_native_build_from_an_older_checkout_is_not_used(monkeypatch, caplog):
-    class OldScreen:  # has accept() but not examine()
-        def __init__(self, *args):
-            pass
+    class OldBuild:  # the classes are there, but not the API this checkout calls
+        API_VERSION = native_build.API_VERSION - 1
+        Screen = DedupWindow = object
 
-    monkeypatch.setattr(fastpath, "fraud_fastpath", type("OldBuild", (), {"Screen": OldScreen}))
+    monkeypatch.setattr(fastpath, "fraud_fastpath", OldBuild)
     with caplog.at_level(logging.WARNING):
         assert fastpath.contract_screen(LIMIT) is None
-    assert "make install rebuilds it" in caplog.text
+    assert "out of date" in caplog.text and "make install rebuilds it" in caplog.text
+    assert type(fastpath.new_dedup_window(5)) is DedupWindow
+    assert MessageRouter(LIMIT).screen([], NOW) is None
+
+
+def test_the_native_build_is_refused_without_its_api_version():
+    assert "out of date" in unusable_reason(type("Unversioned", (), {}))
+    assert "not installed" in unusable_reason(None)
 
 
 def test_a_limit_in_fractions_of_a_cent_is_refused():
@@ -276,14 +286,16 @@ def test_the_crates_own_unit_tests_pass():
 # -- the batch loop --------------------------------------------------------------------------------
 
 
-def _batch(payloads: list[bytes | None], partitions: int = 3) -> list[Message]:
+def _batches(payloads: list[bytes | None], size: int, partitions: int = 3) -> list[list[Message]]:
+    """Consecutive batches of `size`, spread over partitions whose offsets keep growing from batch
+    to batch, as a consumer reads them (a rewound partition gets a new window)."""
     offsets = [0] * partitions
     messages = []
     for i, payload in enumerate(payloads):
         partition = i % partitions
         offsets[partition] += 1 + i % 2  # transaction markers leave gaps
         messages.append(Message(topic="raw", partition=partition, offset=offsets[partition], value=payload))
-    return messages
+    return [messages[i:i + size] for i in range(0, len(messages), size)]
 
 
 def _decisions(native: bool, batches: list[list[Message]], span: int) -> list:
@@ -302,7 +314,7 @@ def _decisions(native: bool, batches: list[list[Message]], span: int) -> list:
 def test_the_batch_loop_decides_alike_with_and_without_the_native_path():
     """Defects, resends, tombstones and oversized messages, in batches of 500."""
     payloads = [m.value for m in workload(5000, seed=9)] + [None]
-    batches = [_batch(payloads[i:i + 500]) for i in range(0, len(payloads), 500)]
+    batches = _batches(payloads, 500)
     python, rust = _decisions(False, batches, 20_000), _decisions(True, batches, 20_000)
     assert python == rust
     assert sum(len(f) for f, _ in rust) > 4500 and any(d is not None for _, r in rust for *_x, d in r)
@@ -321,5 +333,5 @@ def test_the_batch_loop_keeps_the_windows_in_batch_order(picks, span, size):
         pool += [msgspec.json.encode({**example_transaction(), "transaction_id": tid}),
                  msgspec.json.encode({**at_max, "transaction_id": tid})]
     payloads = [pool[i] for i in picks]
-    batches = [_batch(payloads[i:i + size]) for i in range(0, len(payloads), size)]
+    batches = _batches(payloads, size)
     assert _decisions(True, batches, span) == _decisions(False, batches, span)

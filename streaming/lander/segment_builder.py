@@ -19,10 +19,7 @@ from confluent_kafka import Message
 from .layout import compact_utc_day_and_epoch, event_day_and_epoch
 from .segments import ClosedSegment, Segment, bucket_of, jsonl_line
 
-try:
-    import fraud_fastpath
-except ImportError:  # built by `make install` when cargo is present
-    fraud_fastpath = None
+from streaming.common.native_build import fraud_fastpath, unusable_reason
 
 log = logging.getLogger("fraud-lander")
 
@@ -79,10 +76,11 @@ class SegmentBuilder:
 
 def new_segment_builder(rotate_records: int, rotate_interval_s: int, native: bool = True):
     """The native builder when installed and wanted, else the reference."""
-    if native and fraud_fastpath is not None:
+    reason = unusable_reason(fraud_fastpath)
+    if native and reason is None:
         return fraud_fastpath.SegmentBuilder(
             rotate_records, rotate_interval_s,
             lambda message, value: day_and_bucket(message, value, rotate_interval_s), jsonl_line)
     if native:
-        log.warning("native fast path not installed (make install builds it with cargo): landing in Python")
+        log.warning("native fast path %s: landing in Python", reason)
     return SegmentBuilder(rotate_records, rotate_interval_s)

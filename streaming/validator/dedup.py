@@ -1,6 +1,7 @@
 """A per-partition window of forwarded transaction_ids, bounded by an offset span.
 
-The window at offset o holds the ids forwarded at offsets [o - span, o). Bounding by offsets
+The window at offset o holds the ids forwarded at offsets [o - span, o); offsets only grow, as a
+partition's do (a rewound partition gets a new window). Bounding by offsets
 (not by count or time) makes the decision a function of the partition's contents alone, so a
 restarted validator that re-reads the span before its committed offset (see warmup.py) decides
 exactly as its predecessor did.

@@ -25,10 +25,7 @@ from fraud_platform.contract.fields import UTC_TIMESTAMP_PATTERN, UUID_PATTERN
 
 from .dedup import DedupWindow
 
-try:
-    import fraud_fastpath
-except ImportError:  # built by `make install` when cargo is present
-    fraud_fastpath = None
+from streaming.common.native_build import fraud_fastpath, unusable_reason
 
 log = logging.getLogger("fraud-validator")
 
@@ -45,11 +42,8 @@ class UnsupportedContract(ValueError):
 def contract_screen(max_amount: Decimal):
     """A native Screen for the contract, or None (not installed, or the contract has a rule it does
     not know: then every message takes the reference path)."""
-    if fraud_fastpath is None:
-        log.warning("native fast path not installed (make install builds it with cargo): validating in Python")
-        return None
-    if not hasattr(fraud_fastpath.Screen, "examine"):  # built from an older checkout
-        log.warning("native fast path is out of date (make install rebuilds it): validating in Python")
+    if (reason := unusable_reason(fraud_fastpath)) is not None:
+        log.warning("native fast path %s: validating in Python", reason)
         return None
     try:
         return fraud_fastpath.Screen(*screen_arguments(max_amount))
@@ -88,4 +82,5 @@ def micros(moment: datetime) -> int:
 
 def new_dedup_window(span: int, native: bool = True):
     """The native window when installed and wanted (no Python object per remembered id), else dedup.py's."""
-    return fraud_fastpath.DedupWindow(span) if native and fraud_fastpath is not None else DedupWindow(span)
+    usable = native and unusable_reason(fraud_fastpath) is None
+    return fraud_fastpath.DedupWindow(span) if usable else DedupWindow(span)

@@ -5,7 +5,6 @@ Pure and total: any bytes (or None, a tombstone) go in, an answer comes out, not
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
@@ -46,25 +45,14 @@ class MessageRouter:
         record, violations = decide(data, self._context)
         return violations if record is None else record.transaction_id
 
-    def undecided(self, records: list[Message], now: datetime, windows: dict, forward: list[Message]
-                  ) -> Iterator[Message]:
-        """The batch's messages that need route(), in order; natively, between them, every message
-        the screen accepts and its partition's window has not seen is admitted to the window and
-        appended to `forward`. The screen judges the whole batch first, with the GIL released; the
-        windows then see the batch in order, as one route() at a time would, each yielded message
-        being handled by the caller before the native walk resumes. Without the native path every
-        message is yielded."""
+    def screen(self, records: list[Message], now: datetime):
+        """The native screen's answers for a batch (fraud_fastpath.Screened), judged with the GIL
+        released; None without the native path. The caller routes what it did not accept
+        (`undecided()`, `set_valid()`), then `admit()` walks the dedup windows in batch order."""
         if self._screen is None:
-            yield from records
-            return
+            return None
         self._at(now)
-        screened = self._screen.screen(records, self._latest_micros, MAX_MESSAGE_BYTES)
-        position, end = 0, len(records)
-        while position < end:
-            position = screened.forward_run(position, windows, forward)
-            if position < end:
-                yield records[position]
-                position += 1
+        return self._screen.screen(records, self._latest_micros, MAX_MESSAGE_BYTES)
 
     def _at(self, now: datetime) -> None:
         if self._context.now is not now:  # one Context per batch, not per message

@@ -206,9 +206,10 @@ class Validator:
         """Route a batch and start writing its invalid messages to Elasticsearch (idempotent by _id,
         so a batch redone later only overwrites them)."""
         now = datetime.now(UTC)
-        firsts, lasts = _offset_bounds(records)
+        screened = self.router.screen(records, now)  # native: parsed and judged without the GIL
+        firsts, lasts = screened.bounds() if screened is not None else _offset_bounds(records)
         self._warm_windows(firsts)
-        forward, rejected = decide_batch(self.router, records, now, self.windows)
+        forward, rejected = decide_batch(self.router, records, now, self.windows, screened)
         invalid: list[tuple[str, dict]] = []
         reasons: dict[str, int] = {}
         for reject in rejected:

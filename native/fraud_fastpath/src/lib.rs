@@ -25,8 +25,13 @@ mod messages;
 mod screen;
 mod timestamp;
 
+/// Raised whenever what the Python side calls changes; streaming/common/native_build.py refuses a
+/// build whose version differs from the one its checkout calls.
+const API_VERSION: u32 = 2;
+
 #[pymodule]
 fn fraud_fastpath(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("API_VERSION", API_VERSION)?;
     m.add_class::<screen::Screen>()?;
     m.add_class::<screen::Screened>()?;
     m.add_class::<dedup::DedupWindow>()?;

@@ -2,13 +2,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::dedup::DedupWindow;
+use crate::dedup::{DedupWindow, Key, WindowState};
 use crate::messages::{message_fields, MessageFields};
 use crate::fields::{FastMap, FieldSpec, Kind, LabelledBy, NullWhen, Scalar};
 use crate::json_object::{self, Keys, Value};
@@ -60,7 +59,7 @@ impl Screen {
             labels.push(LabelledBy { field: slot(&field)?, code: slot(&code)?, labels: map.into_iter().collect() });
         }
         let id_slot = slot(&id_field)?;
-        Ok(Screen { fields: specs, keys: Keys { names, index }, null_when: rules, labelled_by: labels, id_slot, max_cents })
+        Ok(Screen { fields: specs, keys: Keys::new(names), null_when: rules, labelled_by: labels, id_slot, max_cents })
     }
 
     /// The transaction_id of a payload that certainly passes every rule at `latest_micros` (the
@@ -96,53 +95,134 @@ impl Screen {
             values.iter().map(|v| v.as_ref().map(|b| b.as_bytes()).filter(|p| p.len() <= max_bytes)).collect();
         let ids = py.detach(|| {
             payloads.iter()
-                .map(|payload| payload.and_then(|p| self.accepted_id(p, latest_micros)).map(|id| Arc::<str>::from(id.as_ref())))
+                .map(|payload| payload.and_then(|p| self.accepted_id(p, latest_micros)).map(|id| Key::new(&id)))
                 .collect()
         });
         Ok(Screened { records: records.clone().unbind(), ids, partitions, offsets })
     }
 }
 
-/// One batch's screen answers (Screen.screen), walked in order by forward_run.
-#[pyclass(module = "fraud_fastpath", frozen)]
+/// One batch's screen answers (Screen.screen). The reference decides the messages the screen
+/// did not accept (`undecided`, `set_valid`); `admit` then walks the batch in order through the
+/// dedup windows with the GIL released.
+#[pyclass(module = "fraud_fastpath")]
 pub struct Screened {
     records: Py<PyList>,
-    ids: Vec<Option<Arc<str>>>, // the accepted transaction_id; None: ask the reference
+    ids: Vec<Option<Key>>, // a valid message's transaction_id; None: rejected, or not yet decided
     partitions: Vec<i32>,
     offsets: Vec<i64>,
 }
 
 #[pymethods]
 impl Screened {
-    /// From `start`: each accepted message its partition's window has not seen is admitted to the
-    /// window and appended to `forward`; the index of the first message that needs the reference
-    /// (not accepted, a duplicate, no native window for its partition) is returned, or the batch's
-    /// length. The caller routes that message itself before calling again from the next one, so
-    /// the windows see the batch in order exactly as with one message at a time.
-    fn forward_run(&self, py: Python<'_>, start: usize, windows: &Bound<'_, PyDict>, forward: &Bound<'_, PyList>)
-                   -> PyResult<usize> {
-        let records = self.records.bind(py);
-        let mut current: Option<(i32, Bound<'_, DedupWindow>)> = None;
-        for index in start..self.ids.len() {
-            let Some(id) = &self.ids[index] else { return Ok(index) };
-            let partition = self.partitions[index];
-            if current.as_ref().is_none_or(|(p, _)| *p != partition) {
-                let Some(window) = windows.get_item(partition)? else { return Ok(index) };
-                let Ok(window) = window.cast_into::<DedupWindow>() else { return Ok(index) };
-                current = Some((partition, window));
+    /// The indices of the messages the screen did not accept, in batch order: the reference
+    /// decides them, and set_valid() records the ones it finds valid.
+    fn undecided(&self) -> Vec<usize> {
+        self.ids.iter().enumerate().filter(|(_, id)| id.is_none()).map(|(index, _)| index).collect()
+    }
+
+    /// The reference found the message at `index` valid, with this transaction_id.
+    fn set_valid(&mut self, index: usize, transaction_id: &str) -> PyResult<()> {
+        let slot = self.ids.get_mut(index).ok_or_else(|| PyIndexError::new_err(format!("no message {index}")))?;
+        *slot = Some(Key::new(transaction_id));
+        Ok(())
+    }
+
+    /// Every valid message, in batch order, through its partition's window (`windows`: partition
+    /// -> DedupWindow, one for every partition of the batch), as one admit() at a time would; the
+    /// walk runs with the GIL released. Returns (the messages to forward, in batch order; and
+    /// (index, transaction_id, offset it was forwarded at) of each duplicate).
+    fn admit<'py>(&self, py: Python<'py>, windows: &Bound<'py, PyDict>)
+                  -> PyResult<(Bound<'py, PyList>, Vec<(usize, String, i64)>)> {
+        let mut lent: Vec<(i32, Bound<'py, DedupWindow>, WindowState)> = Vec::new();
+        for &partition in &self.partitions {
+            if lent.iter().any(|(p, _, _)| *p == partition) {
+                continue;
             }
-            let (_, window) = current.as_ref().expect("set above");
-            let Ok(mut window) = window.try_borrow_mut() else { return Ok(index) };
-            if window.admit_shared(self.offsets[index], id).is_some() {
-                return Ok(index);
-            }
-            forward.append(records.get_item(index)?)?;
+            let window = windows.get_item(partition)?
+                .ok_or_else(|| PyKeyError::new_err(format!("no dedup window for partition {partition}")))
+                .and_then(|w| w.cast_into::<DedupWindow>().map_err(PyErr::from));
+            let window = match window {
+                Ok(window) => window,
+                Err(error) => {
+                    restore(lent);
+                    return Err(error);
+                }
+            };
+            let state = match window.try_borrow_mut() {
+                Ok(mut borrowed) => borrowed.lend(),
+                Err(error) => {
+                    restore(lent);
+                    return Err(error.into());
+                }
+            };
+            lent.push((partition, window, state));
         }
-        Ok(self.ids.len())
+        let mut states: Vec<(i32, WindowState)> = Vec::with_capacity(lent.len());
+        let mut handles = Vec::with_capacity(lent.len());
+        for (partition, window, state) in lent {
+            states.push((partition, state));
+            handles.push(window);
+        }
+        // A panic in the walk must not lose the windows: they go back before it propagates.
+        let (walked, states) = py.detach(|| {
+            let walked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.walk(&mut states)));
+            (walked, states)
+        });
+        for (window, (_, state)) in handles.iter().zip(states) {
+            window.borrow_mut().restore(state);
+        }
+        let (forward, duplicates) = walked.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let records = self.records.bind(py);
+        let forward = PyList::new(py, forward.iter().map(|&index| records.get_item(index)).collect::<PyResult<Vec<_>>>()?)?;
+        let duplicates = duplicates.into_iter()
+            .map(|(index, seen)| (index, self.ids[index].as_ref().expect("a duplicate has an id").text(), seen))
+            .collect();
+        Ok((forward, duplicates))
+    }
+
+    /// ({partition: first offset}, {partition: last offset}) of the batch.
+    fn bounds<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+        let (firsts, lasts) = (PyDict::new(py), PyDict::new(py));
+        for (&partition, &offset) in self.partitions.iter().zip(&self.offsets) {
+            if !firsts.contains(partition)? {
+                firsts.set_item(partition, offset)?;
+            }
+            lasts.set_item(partition, offset)?;
+        }
+        Ok((firsts, lasts))
     }
 
     fn __len__(&self) -> usize {
         self.ids.len()
+    }
+}
+
+impl Screened {
+    /// (indices to forward, (index, offset first seen) of each duplicate), admitting in order.
+    fn walk(&self, states: &mut [(i32, WindowState)]) -> (Vec<usize>, Vec<(usize, i64)>) {
+        let mut forward = Vec::with_capacity(self.ids.len());
+        let mut duplicates = Vec::new();
+        let mut current = 0;
+        for (index, id) in self.ids.iter().enumerate() {
+            let Some(id) = id else { continue };
+            let partition = self.partitions[index];
+            if states[current].0 != partition {
+                current = states.iter().position(|(p, _)| *p == partition).expect("a window per partition");
+            }
+            match states[current].1.admit(self.offsets[index], id) {
+                None => forward.push(index),
+                Some(seen) => duplicates.push((index, seen)),
+            }
+        }
+        (forward, duplicates)
+    }
+}
+
+/// Give lent window states back (an error while lending the others).
+fn restore(lent: Vec<(i32, Bound<'_, DedupWindow>, WindowState)>) {
+    for (_, window, state) in lent {
+        window.borrow_mut().restore(state);
     }
 }
 
