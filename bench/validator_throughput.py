@@ -20,7 +20,7 @@ the ratio look better than the steady state (0.6 then, 0.47 at a million).
 message, so nothing for Elasticsearch. Its rows (marked "valid messages only") separate what
 validating costs from what writing the invalid messages to Elasticsearch costs.
 
-    .venv/bin/python bench/validator_throughput.py [--messages 1000000] [--rounds 3] [--valid-only]
+    .venv/bin/python bench/validator_throughput.py [--messages 1000000] [--rounds 5] [--valid-only]
         [--update-results]
 """
 
@@ -44,7 +44,7 @@ BATCH = 2000
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=3, help="alternate pass-through / validator runs")
+    parser.add_argument("--rounds", type=int, default=5, help="alternate pass-through / validator runs")
     parser.add_argument("--valid-only", action="store_true", help="only the workload's valid messages")
     parser.add_argument("--update-results", action="store_true")
     args = parser.parse_args()
