@@ -321,6 +321,22 @@ def test_the_batch_loop_decides_alike_with_and_without_the_native_path():
 
 
 @native
+@pytest.mark.parametrize("other", [None, DedupWindow(10)], ids=["missing", "python window"])
+def test_a_batch_without_a_native_window_for_each_partition_is_refused_and_loses_no_window(other):
+    """admit() lends the windows to its GIL-free walk; refusing the batch gives them back."""
+    payloads = [msgspec.json.encode({**example_transaction(), "transaction_id": f"00000000-0000-4000-8000-00000000000{i}"})
+                for i in range(4)]
+    records = _batches(payloads, 4, partitions=2)[0]
+    router = MessageRouter(LIMIT)
+    kept = fastpath.new_dedup_window(10)
+    assert kept.admit(0, "00000000-0000-4000-8000-00000000000f") is None
+    windows = {0: kept} if other is None else {0: kept, 1: other}
+    with pytest.raises(KeyError if other is None else TypeError):
+        decide_batch(router, records, NOW, windows)
+    assert kept.first_seen(1, "00000000-0000-4000-8000-00000000000f") == 0 and len(kept) == 1
+
+
+@native
 @PROPERTY
 @given(st.lists(st.sampled_from(range(8)), min_size=1, max_size=60), st.integers(1, 30), st.integers(1, 25))
 def test_the_batch_loop_keeps_the_windows_in_batch_order(picks, span, size):
