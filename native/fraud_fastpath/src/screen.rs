@@ -134,44 +134,13 @@ impl Screened {
     /// (index, transaction_id, offset it was forwarded at) of each duplicate).
     fn admit<'py>(&self, py: Python<'py>, windows: &Bound<'py, PyDict>)
                   -> PyResult<(Bound<'py, PyList>, Vec<(usize, String, i64)>)> {
-        let mut lent: Vec<(i32, Bound<'py, DedupWindow>, WindowState)> = Vec::new();
-        for &partition in &self.partitions {
-            if lent.iter().any(|(p, _, _)| *p == partition) {
-                continue;
-            }
-            let window = windows.get_item(partition)?
-                .ok_or_else(|| PyKeyError::new_err(format!("no dedup window for partition {partition}")))
-                .and_then(|w| w.cast_into::<DedupWindow>().map_err(PyErr::from));
-            let window = match window {
-                Ok(window) => window,
-                Err(error) => {
-                    restore(lent);
-                    return Err(error);
-                }
-            };
-            let state = match window.try_borrow_mut() {
-                Ok(mut borrowed) => borrowed.lend(),
-                Err(error) => {
-                    restore(lent);
-                    return Err(error.into());
-                }
-            };
-            lent.push((partition, window, state));
-        }
-        let mut states: Vec<(i32, WindowState)> = Vec::with_capacity(lent.len());
-        let mut handles = Vec::with_capacity(lent.len());
-        for (partition, window, state) in lent {
-            states.push((partition, state));
-            handles.push(window);
-        }
+        let (handles, mut states) = lend_windows(&self.partitions, windows)?;
         // A panic in the walk must not lose the windows: they go back before it propagates.
         let (walked, states) = py.detach(|| {
             let walked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.walk(&mut states)));
             (walked, states)
         });
-        for (window, (_, state)) in handles.iter().zip(states) {
-            window.borrow_mut().restore(state);
-        }
+        give_back(&handles, states);
         let (forward, duplicates) = walked.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let records = self.records.bind(py);
         let forward = PyList::new(py, forward.iter().map(|&index| records.get_item(index)).collect::<PyResult<Vec<_>>>()?)?;
@@ -219,9 +188,40 @@ impl Screened {
     }
 }
 
-/// Give lent window states back (an error while lending the others).
-fn restore(lent: Vec<(i32, Bound<'_, DedupWindow>, WindowState)>) {
-    for (_, window, state) in lent {
+/// The windows of the batch's partitions, each with its state lent (taken out) for a walk
+/// without the GIL; on an error, the states lent so far are given back first.
+fn lend_windows<'py>(partitions: &[i32], windows: &Bound<'py, PyDict>)
+                     -> PyResult<(Vec<Bound<'py, DedupWindow>>, Vec<(i32, WindowState)>)> {
+    let (mut handles, mut states) = (Vec::new(), Vec::new());
+    for &partition in partitions {
+        if states.iter().any(|(p, _)| *p == partition) {
+            continue;
+        }
+        match lend_window(windows, partition) {
+            Ok((window, state)) => {
+                handles.push(window);
+                states.push((partition, state));
+            }
+            Err(error) => {
+                give_back(&handles, states);
+                return Err(error);
+            }
+        }
+    }
+    Ok((handles, states))
+}
+
+fn lend_window<'py>(windows: &Bound<'py, PyDict>, partition: i32) -> PyResult<(Bound<'py, DedupWindow>, WindowState)> {
+    let window = windows.get_item(partition)?
+        .ok_or_else(|| PyKeyError::new_err(format!("no dedup window for partition {partition}")))?
+        .cast_into::<DedupWindow>()?;
+    let state = window.try_borrow_mut()?.lend();
+    Ok((window, state))
+}
+
+/// The lent states, back to their windows (same order as lend_windows gave them).
+fn give_back(handles: &[Bound<'_, DedupWindow>], states: Vec<(i32, WindowState)>) {
+    for (window, (_, state)) in handles.iter().zip(states) {
         window.borrow_mut().restore(state);
     }
 }
