@@ -1,4 +1,5 @@
-"""The lander's pure parts: file bytes, rotation, event days, and the writer's commit order."""
+"""The lander's pure parts: file bytes and chunks, rotation, event days, the compressor's bound and
+the writer's commit order."""
 
 from __future__ import annotations
 
@@ -12,16 +13,62 @@ from confluent_kafka import Message
 
 from streaming.lander.layout import event_day_and_epoch, event_moment, file_key
 from streaming.lander.segment_builder import SegmentBuilder, new_segment_builder
-from streaming.lander.segments import DayFile, Segment
+from streaming.lander.compressor import ChunkCompressor
+from streaming.lander.segments import DayFile, Segment, compress, file_bytes
 from streaming.lander.writer import SegmentWriter
 
 
 def test_day_file_is_gzip_json_lines_and_deterministic():
     values = [b'{"a":1}', b'{\n  "b": 2\n}', b'{"c":"x\\ny"}']
-    first, second = DayFile(7, list(values)).encode(), DayFile(7, list(values)).encode()
+    files = [DayFile(7), DayFile(7)]
+    for day_file in files:
+        for value in values:
+            day_file.append(value)
+    first, second = (file_bytes(day_file.close()) for day_file in files)
     assert first == second
     assert gzip.decompress(first) == b'{"a":1}\n{"b":2}\n{"c":"x\\ny"}\n'  # pretty-printed one compacted
     assert [json.loads(line) for line in gzip.decompress(first).splitlines()] == [{"a": 1}, {"b": 2}, {"c": "x\ny"}]
+
+
+def test_a_day_file_is_one_gzip_member_per_chunk_each_cut_after_a_line():
+    handed: list[bytes] = []
+
+    def submit(chunk: bytes) -> bytes:
+        handed.append(chunk)
+        return compress(chunk)
+
+    day_file = DayFile(0, submit, chunk_bytes=20)
+    for n in range(7):
+        day_file.append(b'{"n":%d}' % n)  # 8 bytes a line with its newline
+        if n == 2:
+            assert [len(c) for c in handed] == [24]  # handed out as soon as it is full
+    data = file_bytes(day_file.close())
+    assert handed == [b'{"n":0}\n{"n":1}\n{"n":2}\n', b'{"n":3}\n{"n":4}\n{"n":5}\n', b'{"n":6}\n']
+    assert data.count(b"\x1f\x8b\x08") == 3  # three members, read as one stream
+    assert gzip.decompress(data) == b"".join(handed)
+
+
+def test_the_compressor_holds_at_most_max_pending_chunks():
+    gate, started = threading.Event(), threading.Semaphore(0)
+
+    def slow_compress(chunk: bytes) -> bytes:
+        started.release()
+        gate.wait(10)
+        return compress(chunk)
+
+    chunks = ChunkCompressor(threads=1, max_pending=2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("streaming.lander.compressor.compress", slow_compress)
+        futures = [chunks.submit(b"a\n"), chunks.submit(b"b\n")]
+        third = threading.Thread(target=lambda: futures.append(chunks.submit(b"c\n")))
+        third.start()
+        assert started.acquire(timeout=10)
+        third.join(0.2)
+        assert third.is_alive() and len(futures) == 2  # the builder waits: two chunks in flight
+        gate.set()
+        third.join(10)
+    assert [gzip.decompress(f.result(10)) for f in futures] == [b"a\n", b"b\n", b"c\n"]
+    chunks.close()
 
 
 def test_segment_rotates_on_count_and_on_a_later_event_time_bucket():
@@ -77,20 +124,6 @@ def test_writer_releases_offsets_only_after_the_files_and_in_order():
     assert ok and [(s.partition, s.next_offset, s.records, s.files) for s in landed] == [(0, 3, 3, 1), (1, 102, 2, 1)]
     assert gzip.decompress(stored["raw/transactions/dt=2024-05-01/t+0+0000000000.jsonl.gz"]).count(b"\n") == 3
     assert writer.pending == 0
-    writer.close()
-
-
-def test_writer_is_full_at_its_bytes_of_lines_too():
-    gate = threading.Event()
-    writer = SegmentWriter("t", lambda key, data: gate.wait(10), threads=2, max_pending=10, max_pending_bytes=30)
-    writer.submit(_segment(0, 2).close(0))  # {"n":0} and {"n":1} with their newlines: 16 bytes
-    assert not writer.full
-    writer.submit(_segment(10, 2).close(1))
-    assert writer.full  # 16 + 18 bytes pending: two segments, far below max_pending
-    gate.set()
-    writer.wait_for_room()
-    landed, ok = writer.landed(block=True)
-    assert ok and len(landed) == 2 and not writer.full
     writer.close()
 
 

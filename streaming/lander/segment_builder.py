@@ -7,7 +7,8 @@ one decides only compact UTC event times in the contract's shape; every other re
 bucket come from `day_and_bucket` here, and a value holding a line break from `jsonl_line`.
 
 Closing happens once per batch: the lander writes what closed after the whole batch is added,
-which bounds what it holds by one batch beyond the writer's queue.
+which bounds what it holds by one batch beyond the writer's queue. Each file's chunks go to
+`submit` as they fill (see segments.py): a closed segment's files are lists of their parts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import logging
 from confluent_kafka import Message
 
 from .layout import compact_utc_day_and_epoch, event_day_and_epoch
-from .segments import ClosedSegment, Segment, bucket_of, jsonl_line
+from .segments import CHUNK_BYTES, ClosedSegment, Segment, Submit, bucket_of, compress, jsonl_line
 
 from streaming.common.native_build import fraud_fastpath, unusable_reason
 
@@ -32,8 +33,10 @@ def day_and_bucket(message: Message, value: bytes, interval_s: int) -> tuple[str
 
 
 class SegmentBuilder:
-    def __init__(self, rotate_records: int, rotate_interval_s: int) -> None:
+    def __init__(self, rotate_records: int, rotate_interval_s: int, submit: Submit = compress,
+                 chunk_bytes: int = CHUNK_BYTES) -> None:
         self.rotate_records, self.interval = rotate_records, rotate_interval_s
+        self.submit, self.chunk_bytes = submit, max(chunk_bytes, 1)
         self.segments: dict[int, Segment] = {}
 
     def add(self, records: list[Message]) -> list[ClosedSegment]:
@@ -51,14 +54,17 @@ class SegmentBuilder:
             partition = message.partition()
             segment = segments.get(partition)
             if segment is None:
-                segment = segments[partition] = Segment(rotate_records, interval)
+                segment = segments[partition] = self._segment()
             if segment.count and bucket > segment.first_bucket:  # Segment.rotates_before
                 closed.append(segment.close(partition))
-                segment = segments[partition] = Segment(rotate_records, interval)
+                segment = segments[partition] = self._segment()
             segment.add(message.offset(), day, bucket, value)
             if segment.count >= rotate_records:
                 closed.append(segments.pop(partition).close(partition))
         return closed
+
+    def _segment(self) -> Segment:
+        return Segment(self.rotate_records, self.interval, self.submit, self.chunk_bytes)
 
     def close_all(self) -> list[ClosedSegment]:
         """Close every open segment, by partition."""
@@ -74,13 +80,15 @@ class SegmentBuilder:
         return sum(s.count for s in self.segments.values())
 
 
-def new_segment_builder(rotate_records: int, rotate_interval_s: int, native: bool = True):
-    """The native builder when installed and wanted, else the reference."""
+def new_segment_builder(rotate_records: int, rotate_interval_s: int, native: bool = True, submit: Submit = compress,
+                        chunk_bytes: int = CHUNK_BYTES):
+    """The native builder when installed and wanted, else the reference; both hand each full chunk
+    of a file to `submit` and keep what it returns as the chunk's part."""
     reason = unusable_reason(fraud_fastpath)
     if native and reason is None:
         return fraud_fastpath.SegmentBuilder(
             rotate_records, rotate_interval_s,
-            lambda message, value: day_and_bucket(message, value, rotate_interval_s), jsonl_line)
+            lambda message, value: day_and_bucket(message, value, rotate_interval_s), jsonl_line, submit, chunk_bytes)
     if native:
         log.warning("native fast path %s: landing in Python", reason)
-    return SegmentBuilder(rotate_records, rotate_interval_s)
+    return SegmentBuilder(rotate_records, rotate_interval_s, submit, chunk_bytes)

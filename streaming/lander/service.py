@@ -1,10 +1,11 @@
 """The lander's loop: records → per-partition segments → files in the lake → offsets committed.
 
 A segment's files are completely written (atomic rename locally, a PUT on S3) before the offset
-after its last record is committed; the writing happens on background threads (writer.py) while
-the loop goes on consuming. Building segments runs behind consuming too: a builder thread adds
-each batch to the segments (natively with the GIL released) while the loop consumes the next
-ones, and the segments each batch closed are handed to the writer in batch order. A crash before
+after its last record is committed; compressing and writing happen on background threads
+(compressor.py, writer.py) while the loop goes on consuming. Building segments runs behind
+consuming too: a builder thread adds each batch to the segments (natively with the GIL released)
+while the loop consumes the next ones, and the segments each batch closed are handed to the
+writer in batch order. A crash before
 the commit replays the segment from the committed offset and rewrites the same keys with the
 same bytes: exactly-once files. Offsets of committed records are not contiguous (transaction
 markers occupy offsets), so nothing here assumes they are: names and rotation use the records'
@@ -18,6 +19,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 
@@ -29,6 +31,7 @@ from streaming.common.lake import LakeFileSystem, open_lake
 from streaming.common.metrics import Metrics, serve_metrics
 from streaming.common.shutdown import GracefulShutdown
 
+from .compressor import ChunkCompressor
 from .segment_builder import new_segment_builder
 from .segments import ClosedSegment
 from .writer import SegmentWriter
@@ -38,6 +41,15 @@ log = logging.getLogger("fraud-lander")
 # Batches the builder may lag behind the consumer: consume() and the builder each take longer at
 # times (a fetch, a run of closing segments), and a lag of one would make each wait for the other.
 BUILDS_AHEAD = 2
+
+
+class Build(NamedTuple):
+    """A batch given to the builder. Its records stay referenced here until the main thread takes
+    the result, so that the main thread frees them (5,000 Messages a batch, with the GIL held)
+    rather than the builder, whose native work would otherwise wait for the GIL twice a batch."""
+
+    future: Future[list[ClosedSegment]]
+    records: list[Message]
 
 
 @dataclass(frozen=True)
@@ -82,12 +94,14 @@ class Lander:
         self.metrics = lander_metrics()
         self.shutdown = GracefulShutdown()
         self.consumer = Consumer(consumer_config(settings, options.group, options.instance))
-        self.builder = new_segment_builder(options.rotate_records, options.rotate_interval_s, settings.lander.native)
+        self.compressor = ChunkCompressor()
+        self.builder = new_segment_builder(options.rotate_records, options.rotate_interval_s, settings.lander.native,
+                                           self.compressor.submit)
         self.writer = SegmentWriter(options.topic, self._write, threads=settings.lander.write_threads)
         self.building = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segment-builder")
         # Batches given to the builder, in order. The builder is touched only on its thread, or
         # once every batch given to it is added: a native builder mid-batch refuses other calls.
-        self.in_build: deque[Future[list[ClosedSegment]]] = deque()
+        self.in_build: deque[Build] = deque()
         self.open_records = 0  # in the builder's open segments, as of the last batch added
         self.reader = BatchReader(self.consumer, options.batch_size, settings.streaming.poll_timeout_ms / 1000, log)
         self.report = PeriodicReport(self.metrics, self.consumer, "records_total", "throughput_records_per_second",
@@ -106,7 +120,7 @@ class Lander:
             while not self.shutdown.requested:
                 records = self.reader.next_batch(stop_at_end=self.options.drain)
                 if records:
-                    self.in_build.append(self.building.submit(self._build, records))
+                    self.in_build.append(Build(self.building.submit(self._build, records), records))
                 # Without new records there is nothing to overlap: let the builder catch up.
                 closed = self._built(wait_for=len(self.in_build) - (BUILDS_AHEAD if records else 0))
                 if not self._submit_all(closed) or not self._commit_landed():
@@ -126,12 +140,13 @@ class Lander:
             # SIGTERM leaves open segments unwritten on purpose: writing them now would cut files
             # at a timing-dependent point. The restart re-reads them from the committed offset.
             # Segments already closed are complete: finish writing them and commit what landed.
-            while self.in_build and self.in_build[0].exception() is None:  # a failed one is redone
-                for segment in self.in_build.popleft().result():
+            while self.in_build and self.in_build[0].future.exception() is None:  # a failed one is redone
+                for segment in self.in_build.popleft().future.result():
                     self.writer.submit(segment)
             self._commit_landed(block=True)
             self.building.shutdown(wait=True)
             self.writer.close()
+            self.compressor.close()
             self.report.now(final=True)
             self.consumer.close()
             if server is not None:
@@ -165,14 +180,14 @@ class Lander:
         """The segments closed by the batches the builder has added, in order: the first
         `wait_for` batches given to it are waited for, later ones taken only if already added."""
         closed: list[ClosedSegment] = []
-        while self.in_build and (wait_for > 0 or self.in_build[0].done()):
-            closed += self.in_build.popleft().result()
+        while self.in_build and (wait_for > 0 or self.in_build[0].future.done()):
+            closed += self.in_build.popleft().future.result()
             wait_for -= 1
         return closed
 
     def _await_build(self) -> None:
         """Let the builder add every batch given to it: its segments change only between batches."""
-        wait(self.in_build)
+        wait([build.future for build in self.in_build])
 
     def _submit_all(self, segments: list[ClosedSegment]) -> bool:
         """Write closed segments, in order; False if the lake write gave up."""

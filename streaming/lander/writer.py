@@ -1,10 +1,10 @@
 """Closed segments written to the lake on a background thread, their offsets released in order.
 
-The consumer loop keeps reading while segments are compressed, written and fsynced (ISA-L and
-fsync release the GIL, so this overlaps with consumption). Exactly-once is
-unchanged: an offset is handed back for commit only once its segment's files are all written,
-and in submission order, so a partition's commits never pass an unwritten segment. A bounded
-queue makes a slow or unreachable lake push back on the consumer instead of filling memory.
+The consumer loop keeps reading while segments are written and fsynced (their chunks are
+compressed already, or being compressed: see compressor.py). Exactly-once is unchanged: an offset
+is handed back for commit only once its segment's files are all written, and in submission
+order, so a partition's commits never pass an unwritten segment. A bounded queue makes a slow or
+unreachable lake push back on the consumer instead of filling memory.
 """
 
 from __future__ import annotations
@@ -15,11 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from .layout import file_key
-from .segments import ClosedSegment, compress
-
-# Two or three event-day segments of the default world (10,000 records, 6.6 MB of lines each),
-# written or waiting: the lander's peak RSS was 175-181 MB with it, 186-193 MB at 32 MB.
-MAX_PENDING_BYTES = 16 * 2**20
+from .segments import ClosedSegment, file_bytes
 
 
 @dataclass(frozen=True)
@@ -33,31 +29,26 @@ class Landed:
 
 class SegmentWriter:
     def __init__(self, topic: str, write: Callable[[str, bytes], bool], threads: int = 4,
-                 max_pending: int | None = None, max_pending_bytes: int = MAX_PENDING_BYTES) -> None:
+                 max_pending: int | None = None) -> None:
         """`write(key, data)` stores one file, retrying as it sees fit; False means it gave up.
 
         Several segments are written at once: a local write waits mostly on fsync, an S3 one on
         the network, and neither holds the GIL meanwhile. The queue is full at `max_pending`
-        segments (small files: enough to keep the threads busy) or `max_pending_bytes` of JSON
-        lines (large ones: what bounds the memory).
+        segments, enough to keep the threads busy; a waiting segment holds its files compressed.
         """
         self.topic = topic
         self._write = write
         self.max_pending = max_pending or 2 * threads
-        self.max_pending_bytes = max_pending_bytes
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lake-writer")
-        self._pending: deque[tuple[Future[Landed | None], int]] = deque()  # with the segment's bytes of lines
-        self._pending_bytes = 0
+        self._pending: deque[Future[Landed | None]] = deque()
 
     def submit(self, segment: ClosedSegment) -> None:
-        size = sum(len(lines) for _day, _start, lines in segment.files)
-        self._pending.append((self._pool.submit(self._land, segment), size))
-        self._pending_bytes += size
+        self._pending.append(self._pool.submit(self._land, segment))
 
     def _land(self, segment: ClosedSegment) -> Landed | None:
         written = 0
-        for day, start_offset, lines in segment.files:
-            data = compress(lines)
+        for day, start_offset, parts in segment.files:
+            data = file_bytes(parts)
             if not self._write(file_key(self.topic, segment.partition, day, start_offset), data):
                 return None
             written += len(data)
@@ -65,7 +56,7 @@ class SegmentWriter:
 
     @property
     def full(self) -> bool:
-        return len(self._pending) >= self.max_pending or self._pending_bytes >= self.max_pending_bytes
+        return len(self._pending) >= self.max_pending
 
     @property
     def pending(self) -> int:
@@ -78,13 +69,10 @@ class SegmentWriter:
         one whose write gave up: nothing after it may be committed.
         """
         done: list[Landed] = []
-        while self._pending and (block or self._pending[0][0].done()):
-            landing, size = self._pending.popleft()
-            self._pending_bytes -= size
-            result = landing.result()
+        while self._pending and (block or self._pending[0].done()):
+            result = self._pending.popleft().result()
             if result is None:
                 self._pending.clear()
-                self._pending_bytes = 0
                 return done, False
             done.append(result)
         return done, True
@@ -92,7 +80,7 @@ class SegmentWriter:
     def wait_for_room(self) -> None:
         """Block until the oldest pending segment is written (call when `full`)."""
         if self._pending:
-            wait([self._pending[0][0]])
+            wait([self._pending[0]])
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)

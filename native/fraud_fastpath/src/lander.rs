@@ -5,6 +5,11 @@
 //! shape, within a range where exact integer arithmetic gives Python's float bucket. Every other
 //! record's (day, bucket) comes from the Python `fallback`, and a value holding a line break is
 //! made one JSON line by the Python `reencode`, so Python alone defines the unusual cases.
+//!
+//! A file's lines are cut into chunks of at least `chunk_bytes`, each ending with a line, and every
+//! chunk is handed to the Python `submit` as soon as it is full: the lander compresses it into its
+//! own gzip member while it is still in the CPU's cache, instead of re-reading whole files from
+//! memory when their segment closes (see streaming/lander/segments.py).
 
 use std::ffi::{c_int, c_void};
 use std::sync::LazyLock;
@@ -27,7 +32,19 @@ const EXACT_MICROS: i64 = (1i64 << 33) * 1_000_000;
 struct DayLines {
     day: String,
     start_offset: i64,
-    lines: Vec<u8>,
+    chunk: Vec<u8>,          // the open chunk's lines
+    full: Vec<Vec<u8>>,      // chunks filled without the GIL, not yet handed to `submit`
+    parts: Vec<Py<PyAny>>,   // what `submit` returned for each chunk handed out, in order
+}
+
+impl DayLines {
+    /// Hand the full chunks to `submit`, in order.
+    fn hand_out(&mut self, py: Python<'_>, submit: &Py<PyAny>) -> PyResult<()> {
+        for data in self.full.drain(..) {
+            self.parts.push(submit.call1(py, (Py::new(py, Lines { data })?,))?);
+        }
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -40,36 +57,55 @@ struct OpenSegment {
 }
 
 impl OpenSegment {
-    fn add(&mut self, offset: i64, day: &str, bucket: i64, line: &[u8]) {
+    fn add(&mut self, offset: i64, day: &str, bucket: i64, line: &[u8], chunk_bytes: usize) {
         if self.first_bucket.is_none() {
             self.first_bucket = Some(bucket);
         }
         let file = match self.files.iter().position(|f| f.day == day) {
             Some(i) => &mut self.files[i],
             None => {
-                self.files.push(DayLines { day: day.to_owned(), start_offset: offset, lines: Vec::with_capacity(64 * 1024) });
+                self.files.push(DayLines { day: day.to_owned(), start_offset: offset, chunk: new_chunk(chunk_bytes),
+                                           full: Vec::new(), parts: Vec::new() });
                 self.files.last_mut().expect("just pushed")
             }
         };
-        file.lines.extend_from_slice(line);
-        file.lines.push(b'\n');
+        file.chunk.extend_from_slice(line);
+        file.chunk.push(b'\n');
+        if file.chunk.len() >= chunk_bytes {
+            let full = std::mem::replace(&mut file.chunk, new_chunk(chunk_bytes));
+            file.full.push(full);
+        }
         self.count += 1;
         self.last_offset = offset;
     }
 
-    fn close(mut self, py: Python<'_>) -> PyResult<ClosedSegment> {
+    fn hand_out(&mut self, py: Python<'_>, submit: &Py<PyAny>) -> PyResult<()> {
+        self.files.iter_mut().try_for_each(|file| file.hand_out(py, submit))
+    }
+
+    /// Hand out every chunk, the open ones too, and give the segment's files by day.
+    fn close(mut self, py: Python<'_>, submit: &Py<PyAny>) -> PyResult<ClosedSegment> {
         self.files.sort_by(|a, b| a.day.cmp(&b.day));
-        let files = self
-            .files
-            .into_iter()
-            .map(|f| Ok((f.day, f.start_offset, Py::new(py, Lines { data: f.lines })?)))
-            .collect::<PyResult<_>>()?;
+        let mut files = Vec::with_capacity(self.files.len());
+        for mut file in self.files {
+            if !file.chunk.is_empty() {
+                let last = std::mem::take(&mut file.chunk);
+                file.full.push(last);
+            }
+            file.hand_out(py, submit)?;
+            files.push((file.day, file.start_offset, file.parts));
+        }
         Ok(ClosedSegment { partition: self.partition, files, count: self.count, last_offset: self.last_offset })
     }
 }
 
-/// A file's JSON lines, handed to Python without a copy (a copy would hold the GIL): a read-only
-/// buffer that bytes(), memoryview() and the compressor read in place.
+/// A chunk's buffer, sized for a full chunk: growing one line at a time would copy it repeatedly.
+fn new_chunk(chunk_bytes: usize) -> Vec<u8> {
+    Vec::with_capacity(chunk_bytes.min(4 << 20) + 4096)
+}
+
+/// A chunk of a file's JSON lines, handed to Python without a copy (a copy would hold the GIL): a
+/// read-only buffer that bytes(), memoryview() and the compressor read in place.
 #[pyclass(module = "fraud_fastpath", frozen)]
 pub struct Lines {
     data: Vec<u8>,
@@ -95,13 +131,14 @@ impl Lines {
     }
 }
 
-/// A segment whose files are ready to write: `files` is [(day, start offset, JSON lines)] by day.
+/// A segment whose files are ready to write: `files` is [(day, start offset, parts)] by day, the
+/// parts being what `submit` returned for each of the file's chunks, in order.
 #[pyclass(module = "fraud_fastpath", frozen)]
 pub struct ClosedSegment {
     #[pyo3(get)]
     partition: i32,
     #[pyo3(get)]
-    files: Vec<(String, i64, Py<Lines>)>,
+    files: Vec<(String, i64, Vec<Py<PyAny>>)>,
     #[pyo3(get)]
     count: usize,
     #[pyo3(get)]
@@ -114,20 +151,27 @@ pub struct SegmentBuilder {
     interval_s: i64,
     fallback: Py<PyAny>,
     reencode: Py<PyAny>,
+    submit: Py<PyAny>,
+    chunk_bytes: usize,
     open: Vec<OpenSegment>,
 }
 
 #[pymethods]
 impl SegmentBuilder {
     /// `fallback(message, value) -> (day, bucket)` for records this module does not decide;
-    /// `reencode(value) -> bytes` for a value holding a line break.
+    /// `reencode(value) -> bytes` for a value holding a line break; `submit(chunk)` for each full
+    /// chunk of at least `chunk_bytes` (a read-only buffer of whole lines), whose result is kept as
+    /// the chunk's part of its file.
     #[new]
-    fn new(rotate_records: usize, rotate_interval_s: i64, fallback: Py<PyAny>, reencode: Py<PyAny>) -> Self {
+    fn new(rotate_records: usize, rotate_interval_s: i64, fallback: Py<PyAny>, reencode: Py<PyAny>,
+           submit: Py<PyAny>, chunk_bytes: usize) -> Self {
         SegmentBuilder {
             rotate_records,
             interval_s: rotate_interval_s,
             fallback,
             reencode,
+            submit,
+            chunk_bytes: chunk_bytes.max(1),
             open: Vec::new(),
         }
     }
@@ -136,15 +180,18 @@ impl SegmentBuilder {
     /// that closed (by count, or because a record's bucket is later than the segment's first),
     /// in closing order. The per-record work, finding event times and copying lines, runs with
     /// the GIL released: the lander's loop consumes the next batch meanwhile. Records this module
-    /// does not decide go to Python in between, in batch order, before any record is placed.
+    /// does not decide go to Python in between, in batch order, before any record is placed. The
+    /// chunks filled meanwhile go to `submit` at the end, file by file in order.
     fn add(&mut self, py: Python<'_>, records: &Bound<'_, PyList>) -> PyResult<Vec<ClosedSegment>> {
         let MessageFields { values, partitions, offsets } = message_fields(records)?;
         let bytes: Vec<&[u8]> = values.iter().map(|value| value.as_ref().map_or(&b""[..], |v| v.as_bytes())).collect();
-        let (interval_s, rotate_records, open) = (self.interval_s, self.rotate_records, &mut self.open);
+        let (interval_s, rotate_records, chunk_bytes, open) =
+            (self.interval_s, self.rotate_records, self.chunk_bytes, &mut self.open);
         let place_all = |open: &mut Vec<OpenSegment>, placed: &mut dyn Iterator<Item = (usize, &str, i64, &[u8])>| {
             let mut closed = Vec::new();
             for (index, day, bucket, line) in placed {
-                place(open, rotate_records, partitions[index], offsets[index], day, bucket, line, &mut closed);
+                let record = Record { partition: partitions[index], offset: offsets[index], day, bucket, line };
+                place(open, rotate_records, chunk_bytes, record, &mut closed);
             }
             closed
         };
@@ -193,14 +240,16 @@ impl SegmentBuilder {
                 py.detach(|| place_all(open, &mut placed.into_iter()))
             }
         };
-        closed.into_iter().map(|segment| segment.close(py)).collect()
+        let closed = closed.into_iter().map(|segment| segment.close(py, &self.submit)).collect();
+        self.open.iter_mut().try_for_each(|segment| segment.hand_out(py, &self.submit))?;
+        closed
     }
 
     /// Close every open segment (partition order).
     fn close_all(&mut self, py: Python<'_>) -> PyResult<Vec<ClosedSegment>> {
         let mut open = std::mem::take(&mut self.open);
         open.sort_by_key(|s| s.partition);
-        open.into_iter().filter(|s| s.count > 0).map(|s| s.close(py)).collect()
+        open.into_iter().filter(|s| s.count > 0).map(|s| s.close(py, &self.submit)).collect()
     }
 
     /// Forget a partition's open segment (revoked: its next owner re-reads it).
@@ -220,12 +269,21 @@ impl SegmentBuilder {
     }
 }
 
+/// A record as placed: where it is from, its event day and bucket, and its JSON line.
+struct Record<'a> {
+    partition: i32,
+    offset: i64,
+    day: &'a str,
+    bucket: i64,
+    line: &'a [u8],
+}
+
 /// One record into its partition's open segment; the segments it closes are appended to `closed`
 /// (the open one first when the record's bucket is later than the segment's first, then the one
 /// the record fills).
-#[allow(clippy::too_many_arguments)]
-fn place(open: &mut Vec<OpenSegment>, rotate_records: usize, partition: i32, offset: i64, day: &str, bucket: i64,
-         line: &[u8], closed: &mut Vec<OpenSegment>) {
+fn place(open: &mut Vec<OpenSegment>, rotate_records: usize, chunk_bytes: usize, record: Record<'_>,
+         closed: &mut Vec<OpenSegment>) {
+    let Record { partition, offset, day, bucket, line } = record;
     let index = match open.iter().position(|s| s.partition == partition) {
         Some(i) => i,
         None => {
@@ -238,7 +296,7 @@ fn place(open: &mut Vec<OpenSegment>, rotate_records: usize, partition: i32, off
         closed.push(std::mem::replace(segment, OpenSegment { partition, ..OpenSegment::default() }));
     }
     let segment = &mut open[index];
-    segment.add(offset, day, bucket, line);
+    segment.add(offset, day, bucket, line, chunk_bytes);
     if segment.count >= rotate_records {
         closed.push(open.swap_remove(index));
     }

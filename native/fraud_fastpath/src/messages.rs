@@ -1,9 +1,21 @@
 //! What the native loops read of a batch of confluent_kafka Messages, read once under the GIL so
 //! the work on it can run without.
+//!
+//! Three method calls a record (value(), partition(), offset()) were half the lander builder's
+//! time with the GIL held: a lookup, a call and, for the offset, a new int each. A Message is a
+//! plain C struct (confluent_kafka.h), so its fields are read in place instead, but only once a
+//! probe has shown that this build of confluent_kafka lays Messages out as `MessageObject` says:
+//! same size, and a Message made with known fields reads back as made. Any other object, or a
+//! Message whose partition or offset its methods would give as None, is read through the methods.
 
+use std::ffi::{c_int, c_void};
+use std::mem::size_of;
+
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyList, PyType};
 
 /// A batch's values (None for a tombstone), partitions and offsets, in batch order.
 pub(crate) struct MessageFields<'py> {
@@ -12,10 +24,78 @@ pub(crate) struct MessageFields<'py> {
     pub offsets: Vec<i64>,
 }
 
+/// confluent_kafka.h's `Message` (confluent-kafka 2.x, built with librdkafka headers support).
+#[repr(C)]
+struct MessageObject {
+    ob_base: ffi::PyObject,
+    topic: *mut ffi::PyObject,
+    value: *mut ffi::PyObject, // NULL when the record has none
+    key: *mut ffi::PyObject,
+    headers: *mut ffi::PyObject,
+    c_headers: *mut c_void,
+    error: *mut ffi::PyObject,
+    partition: i32,
+    offset: i64,
+    leader_epoch: i32,
+    timestamp: i64,
+    tstype: c_int,
+    latency: i64,
+    delivery_count: i16,
+}
+
+const PROBE_PARTITION: i32 = 1_234_567;
+const PROBE_OFFSET: i64 = 9_876_543_210_123;
+const PROBE_TIMESTAMP: i64 = 1_700_000_000_123;
+
+/// confluent_kafka.Message when the probe confirmed its layout, else None (read by method calls).
+static MESSAGE_TYPE: PyOnceLock<Option<Py<PyType>>> = PyOnceLock::new();
+
+fn layout_confirmed(py: Python<'_>) -> Option<&Bound<'_, PyType>> {
+    MESSAGE_TYPE.get_or_init(py, || probe(py).unwrap_or(None)).as_ref().map(|class| class.bind(py))
+}
+
+/// Whether confluent_kafka Messages are read in place (the probe's verdict), for tests and
+/// diagnostics: False means every field is read through its method, correct but slower.
+#[pyfunction]
+pub(crate) fn messages_read_in_place(py: Python<'_>) -> bool {
+    layout_confirmed(py).is_some()
+}
+
+fn probe(py: Python<'_>) -> PyResult<Option<Py<PyType>>> {
+    let class = py.import("confluent_kafka")?.getattr("Message")?.cast_into::<PyType>()?;
+    if class.getattr("__basicsize__")?.extract::<usize>()? != size_of::<MessageObject>() {
+        return Ok(None);
+    }
+    let value = PyBytes::new(py, b"fraud_fastpath layout probe");
+    let made = |value: Option<&Bound<'_, PyBytes>>| -> PyResult<Bound<'_, PyAny>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("topic", "probe")?;
+        kwargs.set_item("partition", PROBE_PARTITION)?;
+        kwargs.set_item("offset", PROBE_OFFSET)?;
+        kwargs.set_item("value", value)?;
+        kwargs.set_item("timestamp", (1, PROBE_TIMESTAMP))?;
+        class.call((), Some(&kwargs))
+    };
+    let (with_value, without_value) = (made(Some(&value))?, made(None)?);
+    // SAFETY: both are instances of `class`, whose instances are `__basicsize__` bytes, the size of
+    // MessageObject; reading them as one is safe, and the checks below say whether it is right.
+    let (read, read_empty) = unsafe {
+        (&*(with_value.as_ptr() as *const MessageObject), &*(without_value.as_ptr() as *const MessageObject))
+    };
+    let confirmed = read.value == value.as_ptr()
+        && read.partition == PROBE_PARTITION
+        && read.offset == PROBE_OFFSET
+        && read.timestamp == PROBE_TIMESTAMP
+        && read.tstype == 1
+        && read_empty.value.is_null()
+        && read_empty.partition == PROBE_PARTITION
+        && read_empty.offset == PROBE_OFFSET;
+    Ok(confirmed.then(|| class.unbind()))
+}
+
 pub(crate) fn message_fields<'py>(records: &Bound<'py, PyList>) -> PyResult<MessageFields<'py>> {
     let py = records.py();
-    let (value_name, partition_name, offset_name) =
-        (intern!(py, "value"), intern!(py, "partition"), intern!(py, "offset"));
+    let in_place = layout_confirmed(py).map(|class| class.as_type_ptr());
     let count = records.len();
     let mut fields = MessageFields {
         values: Vec::with_capacity(count),
@@ -23,9 +103,44 @@ pub(crate) fn message_fields<'py>(records: &Bound<'py, PyList>) -> PyResult<Mess
         offsets: Vec::with_capacity(count),
     };
     for message in records.iter() {
-        fields.values.push(message.call_method0(value_name)?.cast_into::<PyBytes>().ok());
-        fields.partitions.push(message.call_method0(partition_name)?.extract()?);
-        fields.offsets.push(message.call_method0(offset_name)?.extract()?);
+        let (value, partition, offset) = match in_place {
+            Some(class) if message.get_type_ptr() == class => match read_in_place(&message) {
+                Some(read) => read,
+                None => read_by_methods(&message)?,
+            },
+            _ => read_by_methods(&message)?,
+        };
+        fields.values.push(value);
+        fields.partitions.push(partition);
+        fields.offsets.push(offset);
     }
     Ok(fields)
+}
+
+type Read<'py> = (Option<Bound<'py, PyBytes>>, i32, i64);
+
+/// A Message's fields from its struct; None where its methods would give None (and the caller
+/// fails as it would on them).
+fn read_in_place<'py>(message: &Bound<'py, PyAny>) -> Option<Read<'py>> {
+    // SAFETY: the caller checked the object's type is the probed Message type.
+    let fields = unsafe { &*(message.as_ptr() as *const MessageObject) };
+    if fields.partition == -1 || fields.offset < 0 {
+        return None;
+    }
+    let value = match fields.value.is_null() {
+        true => None,
+        // SAFETY: a non-NULL value is a live object the Message holds a reference to; borrowing
+        // it takes a new reference. value() returns this same object.
+        false => unsafe { Bound::from_borrowed_ptr(message.py(), fields.value) }.cast_into::<PyBytes>().ok(),
+    };
+    Some((value, fields.partition, fields.offset))
+}
+
+fn read_by_methods<'py>(message: &Bound<'py, PyAny>) -> PyResult<Read<'py>> {
+    let py = message.py();
+    Ok((
+        message.call_method0(intern!(py, "value"))?.cast_into::<PyBytes>().ok(),
+        message.call_method0(intern!(py, "partition"))?.extract()?,
+        message.call_method0(intern!(py, "offset"))?.extract()?,
+    ))
 }
