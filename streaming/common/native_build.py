@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-API_VERSION = 3  # native/fraud_fastpath/src/lib.rs: the API this checkout calls
+API_VERSION = 4  # native/fraud_fastpath/src/lib.rs: the API this checkout calls
 
 try:
     import fraud_fastpath

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from confluent_kafka import KafkaError, KafkaException, Message, Producer, TopicPartition
 
 from .bounded_call import BoundedCaller, CallTimedOut
+from .direct_produce import direct_producer, produce_all
 
 log = logging.getLogger("fraud-validator")
 
@@ -46,12 +47,16 @@ class ProducerFenced(Exception):
 
 
 class TransactionalForwarder:
-    def __init__(self, config: dict, topic: str, should_stop: Callable[[], bool], timeout_s: float = 30) -> None:
+    def __init__(self, config: dict, topic: str, should_stop: Callable[[], bool], timeout_s: float = 30,
+                 native: bool = True) -> None:
+        """`native`: produce through the native DirectProducer when it can (direct_produce.py)."""
         self.config = config
         self.topic = topic
+        self.native = native
         self.should_stop = should_stop
         self.timeout_s = timeout_s
         self.producer = Producer(config)
+        self.direct = direct_producer(self.producer, topic, config, native)
         self._calls = BoundedCaller("txn-call")
 
     def init(self) -> bool:
@@ -79,8 +84,7 @@ class TransactionalForwarder:
         raises, the transaction is aborted and its exception propagates."""
         try:
             self.producer.begin_transaction()
-            for message in messages:
-                self._produce(message)
+            produce_all(self.producer, self.direct, self.topic, messages)
             self._bounded(self.producer.send_offsets_to_transaction, offsets, group_metadata, self.timeout_s)
         except KafkaException as error:
             self._abort(error)
@@ -104,14 +108,6 @@ class TransactionalForwarder:
                     time.sleep(1)
                     continue
                 self._abort(error)
-
-    def _produce(self, message: Message) -> None:
-        while True:
-            try:
-                self.producer.produce(self.topic, message.value(), message.key())
-                return
-            except BufferError:  # local queue full: let deliveries drain
-                self.producer.poll(0.05)
 
     def _abort(self, cause: KafkaException) -> None:
         error = cause.args[0]
@@ -155,6 +151,7 @@ class TransactionalForwarder:
         log.warning("replacing the transactional producer")
         # The old producer is dropped, not closed: a call may still hang inside it.
         self.producer = Producer(self.config)
+        self.direct = direct_producer(self.producer, self.topic, self.config, self.native)
 
     def close(self) -> None:
         try:

@@ -110,6 +110,7 @@ class Validator:
                                           settings.validator.transaction_timeout_ms),
             options.validated_topic,
             should_stop=lambda: self.shutdown.requested,
+            native=settings.validator.native,
         )
         self.index = InvalidIndex(settings.elasticsearch.url, options.index)
         self.es_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk")

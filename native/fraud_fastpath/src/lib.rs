@@ -22,12 +22,13 @@ mod ip;
 mod json_object;
 mod lander;
 mod messages;
+mod producer;
 mod screen;
 mod timestamp;
 
 /// Raised whenever what the Python side calls changes; streaming/common/native_build.py refuses a
 /// build whose version differs from the one its checkout calls.
-const API_VERSION: u32 = 3;
+const API_VERSION: u32 = 4;
 
 #[pymodule]
 fn fraud_fastpath(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -38,6 +39,7 @@ fn fraud_fastpath(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<lander::SegmentBuilder>()?;
     m.add_class::<lander::ClosedSegment>()?;
     m.add_class::<lander::Lines>()?;
+    m.add_class::<producer::DirectProducer>()?;
     m.add_function(wrap_pyfunction!(messages::messages_read_in_place, m)?)?;
     Ok(())
 }

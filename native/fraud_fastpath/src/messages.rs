@@ -136,6 +136,25 @@ fn read_in_place<'py>(message: &Bound<'py, PyAny>) -> Option<Read<'py>> {
     Some((value, fields.partition, fields.offset))
 }
 
+/// A message's value and key (None where it has none), read in place when the probe allows.
+pub(crate) fn value_and_key<'py>(message: &Bound<'py, PyAny>) -> PyResult<(Option<Bound<'py, PyBytes>>, Option<Bound<'py, PyBytes>>)> {
+    let py = message.py();
+    if layout_confirmed(py).is_some_and(|class| message.get_type_ptr() == class.as_type_ptr()) {
+        // SAFETY: the object's type is the probed Message type.
+        let fields = unsafe { &*(message.as_ptr() as *const MessageObject) };
+        let bytes = |field: *mut ffi::PyObject| match field.is_null() {
+            true => None,
+            // SAFETY: a non-NULL field is a live object the Message holds; borrowing takes a reference.
+            false => unsafe { Bound::from_borrowed_ptr(py, field) }.cast_into::<PyBytes>().ok(),
+        };
+        return Ok((bytes(fields.value), bytes(fields.key)));
+    }
+    Ok((
+        message.call_method0(intern!(py, "value"))?.cast_into::<PyBytes>().ok(),
+        message.call_method0(intern!(py, "key"))?.cast_into::<PyBytes>().ok(),
+    ))
+}
+
 fn read_by_methods<'py>(message: &Bound<'py, PyAny>) -> PyResult<Read<'py>> {
     let py = message.py();
     Ok((
