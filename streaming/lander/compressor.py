@@ -15,8 +15,8 @@ from typing import Any
 
 from .segments import compress
 
-# Two threads: ISA-L compresses a chunk in about a tenth of the time the builder takes to fill
-# it, so more would only wait. 16 chunks of 1 MiB: 16 MB of lines at most.
+# Two threads, one a core (ISA-L takes about as long to compress a chunk as the builder to fill
+# it; one thread was as fast in the benchmark). 16 chunks of 1 MiB: 16 MB of lines at most.
 THREADS = 2
 MAX_PENDING = 16
 

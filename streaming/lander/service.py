@@ -45,8 +45,8 @@ BUILDS_AHEAD = 2
 
 class Build(NamedTuple):
     """A batch given to the builder. Its records stay referenced here until the main thread takes
-    the result, so that the main thread frees them (5,000 Messages a batch, with the GIL held)
-    rather than the builder, whose native work would otherwise wait for the GIL twice a batch."""
+    the result, so that the main thread, which holds the GIL anyway, frees them (5,000 Messages a
+    batch) and not the builder thread between two batches."""
 
     future: Future[list[ClosedSegment]]
     records: list[Message]
