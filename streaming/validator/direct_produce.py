@@ -43,8 +43,6 @@ def produce_all(producer: Producer, direct, topic: str, messages: list[Message])
                 except BufferError:  # local queue full: let deliveries drain
                     producer.poll(QUEUE_FULL_WAIT_S)
         return
-    if not isinstance(messages, list):
-        messages = list(messages)
     index = 0
     while index < len(messages):
         index, error = direct.produce(messages, index)

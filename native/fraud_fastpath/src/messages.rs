@@ -94,8 +94,6 @@ fn probe(py: Python<'_>) -> PyResult<Option<Py<PyType>>> {
 }
 
 pub(crate) fn message_fields<'py>(records: &Bound<'py, PyList>) -> PyResult<MessageFields<'py>> {
-    let py = records.py();
-    let in_place = layout_confirmed(py).map(|class| class.as_type_ptr());
     let count = records.len();
     let mut fields = MessageFields {
         values: Vec::with_capacity(count),
@@ -103,12 +101,11 @@ pub(crate) fn message_fields<'py>(records: &Bound<'py, PyList>) -> PyResult<Mess
         offsets: Vec::with_capacity(count),
     };
     for message in records.iter() {
-        let (value, partition, offset) = match in_place {
-            Some(class) if message.get_type_ptr() == class => match read_in_place(&message) {
-                Some(read) => read,
-                None => read_by_methods(&message)?,
-            },
-            _ => read_by_methods(&message)?,
+        // Where the methods would give None for the partition or offset, they are called, and
+        // fail as they would.
+        let (value, partition, offset) = match in_place(&message).filter(|m| m.partition != -1 && m.offset >= 0) {
+            Some(fields) => (field_bytes(message.py(), fields.value), fields.partition, fields.offset),
+            None => read_by_methods(&message)?,
         };
         fields.values.push(value);
         fields.partitions.push(partition);
@@ -117,37 +114,11 @@ pub(crate) fn message_fields<'py>(records: &Bound<'py, PyList>) -> PyResult<Mess
     Ok(fields)
 }
 
-type Read<'py> = (Option<Bound<'py, PyBytes>>, i32, i64);
-
-/// A Message's fields from its struct; None where its methods would give None (and the caller
-/// fails as it would on them).
-fn read_in_place<'py>(message: &Bound<'py, PyAny>) -> Option<Read<'py>> {
-    // SAFETY: the caller checked the object's type is the probed Message type.
-    let fields = unsafe { &*(message.as_ptr() as *const MessageObject) };
-    if fields.partition == -1 || fields.offset < 0 {
-        return None;
-    }
-    let value = match fields.value.is_null() {
-        true => None,
-        // SAFETY: a non-NULL value is a live object the Message holds a reference to; borrowing
-        // it takes a new reference. value() returns this same object.
-        false => unsafe { Bound::from_borrowed_ptr(message.py(), fields.value) }.cast_into::<PyBytes>().ok(),
-    };
-    Some((value, fields.partition, fields.offset))
-}
-
 /// A message's value and key (None where it has none), read in place when the probe allows.
 pub(crate) fn value_and_key<'py>(message: &Bound<'py, PyAny>) -> PyResult<(Option<Bound<'py, PyBytes>>, Option<Bound<'py, PyBytes>>)> {
     let py = message.py();
-    if layout_confirmed(py).is_some_and(|class| message.get_type_ptr() == class.as_type_ptr()) {
-        // SAFETY: the object's type is the probed Message type.
-        let fields = unsafe { &*(message.as_ptr() as *const MessageObject) };
-        let bytes = |field: *mut ffi::PyObject| match field.is_null() {
-            true => None,
-            // SAFETY: a non-NULL field is a live object the Message holds; borrowing takes a reference.
-            false => unsafe { Bound::from_borrowed_ptr(py, field) }.cast_into::<PyBytes>().ok(),
-        };
-        return Ok((bytes(fields.value), bytes(fields.key)));
+    if let Some(fields) = in_place(message) {
+        return Ok((field_bytes(py, fields.value), field_bytes(py, fields.key)));
     }
     Ok((
         message.call_method0(intern!(py, "value"))?.cast_into::<PyBytes>().ok(),
@@ -155,7 +126,24 @@ pub(crate) fn value_and_key<'py>(message: &Bound<'py, PyAny>) -> PyResult<(Optio
     ))
 }
 
-fn read_by_methods<'py>(message: &Bound<'py, PyAny>) -> PyResult<Read<'py>> {
+/// The message's struct, when it is of the Message type whose layout the probe confirmed.
+fn in_place<'a>(message: &'a Bound<'_, PyAny>) -> Option<&'a MessageObject> {
+    let class = layout_confirmed(message.py())?;
+    // SAFETY: an instance of the probed Message type is laid out as MessageObject.
+    (message.get_type_ptr() == class.as_type_ptr()).then(|| unsafe { &*(message.as_ptr() as *const MessageObject) })
+}
+
+/// A bytes field of a Message (value or key): None when NULL, as its method gives None.
+fn field_bytes<'py>(py: Python<'py>, field: *mut ffi::PyObject) -> Option<Bound<'py, PyBytes>> {
+    match field.is_null() {
+        true => None,
+        // SAFETY: a non-NULL field is a live object the Message holds a reference to; borrowing it
+        // takes a new reference. The method returns this same object.
+        false => unsafe { Bound::from_borrowed_ptr(py, field) }.cast_into::<PyBytes>().ok(),
+    }
+}
+
+fn read_by_methods<'py>(message: &Bound<'py, PyAny>) -> PyResult<(Option<Bound<'py, PyBytes>>, i32, i64)> {
     let py = message.py();
     Ok((
         message.call_method0(intern!(py, "value"))?.cast_into::<PyBytes>().ok(),

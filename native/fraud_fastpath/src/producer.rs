@@ -19,7 +19,7 @@ use std::ffi::{c_char, c_int, c_void, CStr, CString};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList};
+use pyo3::types::PyList;
 
 const RTLD_NOW: c_int = 2;
 const RTLD_NOLOAD: c_int = 4;
@@ -141,11 +141,8 @@ impl DirectProducer {
     /// the producer and call again from that index.
     fn produce(&self, messages: &Bound<'_, PyList>, start: usize) -> PyResult<(usize, i32)> {
         let py = messages.py();
-        let count = messages.len();
-        let mut held: Vec<(Option<Bound<'_, PyBytes>>, Option<Bound<'_, PyBytes>>)> = Vec::with_capacity(count);
-        for message in messages.iter().skip(start) {
-            held.push(crate::messages::value_and_key(&message)?);
-        }
+        let held = messages.iter().skip(start).map(|message| crate::messages::value_and_key(&message))
+            .collect::<PyResult<Vec<_>>>()?;
         let slices: Vec<(&[u8], Option<&[u8]>)> = held
             .iter()
             .map(|(value, key)| (value.as_ref().map_or(&b""[..], |v| v.as_bytes()), key.as_ref().map(|k| k.as_bytes())))
